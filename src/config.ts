@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const idList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const parts = (v ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+    const ids = parts.map(Number);
+    if (ids.some((n) => !Number.isSafeInteger(n) || n <= 0)) {
+      ctx.addIssue({ code: "custom", message: "must be a comma-separated list of Strava athlete ids" });
+      return z.NEVER;
+    }
+    return ids;
+  });
+
+const encryptionKey = z.string().transform((v, ctx) => {
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
+  if (key.length !== 32) {
+    ctx.addIssue({ code: "custom", message: "must be 32 bytes, base64 or 64 hex digits" });
+    return z.NEVER;
+  }
+  return key;
+});
+
+const envSchema = z.object({
+  DATABASE_URL: optionalString.pipe(z.string().url().optional()),
+  PORT: positiveInt(3000).pipe(z.number().max(65535)),
+  PUBLIC_URL: optionalString.pipe(z.string().url().optional()),
+  STRAVA_CLIENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be a positive integer").transform(Number).optional()),
+  STRAVA_CLIENT_SECRET: optionalString,
+  STRAVA_VERIFY_TOKEN: optionalString,
+  STRAVA_API_URL: z.string().url().default("https://www.strava.com/api/v3"),
+  STRAVA_OAUTH_URL: z.string().url().default("https://www.strava.com/oauth"),
+  STRAVA_SCOPES: z.string().default("read,activity:read_all"),
+  STRAVA_RATE_LIMIT_WINDOW_S: positiveInt(900),
+  STRAVA_RATE_LIMIT_DAY_S: positiveInt(86400),
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  TOKEN_ENCRYPTION_KEY: optionalString.pipe(encryptionKey.optional()),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  ADMIN_ATHLETE_IDS: idList,
+  DASHBOARD_VISIBILITY: z.enum(["members", "self", "public"]).optional(),
+  RECONCILE_OVERLAP_S: z.coerce.number().int().nonnegative().default(259200),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  databaseUrl: string | undefined;
+  port: number;
+  publicUrl: string;
+  demo: boolean;
+  strava: {
+    clientId: number;
+    clientSecret: string;
+    verifyToken: string;
+    apiUrl: string;
+    oauthUrl: string;
+    scopes: string;
+    windowSeconds: number;
+    daySeconds: number;
+  };
+  sessionSecret: string;
+  tokenEncryptionKey: Buffer;
+  adminToken: string | undefined;
+  adminAthleteIds: number[];
+  dashboardVisibility: "members" | "self" | "public";
+  reconcileOverlapSeconds: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once. Throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid configuration: ${variable} ${describeIssue(issue, variable, env[variable])}`);
+  }
+  const e = parsed.data;
+  const demo = e.STRAVA_CLIENT_ID === undefined && e.STRAVA_CLIENT_SECRET === undefined;
+  if (!demo) requireAll(e, ["STRAVA_CLIENT_ID", "STRAVA_CLIENT_SECRET", "SESSION_SECRET", "TOKEN_ENCRYPTION_KEY"]);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    demo,
+    strava: {
+      clientId: e.STRAVA_CLIENT_ID ?? 0,
+      clientSecret: e.STRAVA_CLIENT_SECRET ?? "",
+      verifyToken: e.STRAVA_VERIFY_TOKEN ?? randomBytes(16).toString("hex"),
+      apiUrl: e.STRAVA_API_URL.replace(/\/$/, ""),
+      oauthUrl: e.STRAVA_OAUTH_URL.replace(/\/$/, ""),
+      scopes: e.STRAVA_SCOPES,
+      windowSeconds: e.STRAVA_RATE_LIMIT_WINDOW_S,
+      daySeconds: e.STRAVA_RATE_LIMIT_DAY_S,
+    },
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ?? randomBytes(32),
+    adminToken: e.ADMIN_TOKEN,
+    adminAthleteIds: e.ADMIN_ATHLETE_IDS,
+    dashboardVisibility: e.DASHBOARD_VISIBILITY ?? (demo ? "public" : "members"),
+    reconcileOverlapSeconds: e.RECONCILE_OVERLAP_S,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function requireAll(values: Record<string, unknown>, names: string[]): void {
+  for (const name of names) {
+    if (values[name] === undefined) {
+      throw new ConfigError(
+        `Invalid configuration: ${name} is required when STRAVA_CLIENT_ID or STRAVA_CLIENT_SECRET is set ` +
+          `(unset both to run in demo mode)`,
+      );
+    }
+  }
+}
+
+const SECRET_VARIABLES = /SECRET|TOKEN|KEY|DATABASE_URL/;
+
+function describeIssue(issue: z.core.$ZodIssue, variable: string, value: string | undefined): string {
+  const hidden = value === undefined || SECRET_VARIABLES.test(variable);
+  const shown = hidden ? "" : ` (got "${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
+  return `${issue.message.toLowerCase()}${shown}`;
+}

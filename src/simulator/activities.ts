@@ -1,0 +1,74 @@
+import { Hono, type Context } from "hono";
+import { faultResponse, type SimContext } from "./context.js";
+import { faults } from "./faults-body.js";
+import { bearerOf } from "./oauth.js";
+import { activityDetailJson, activitySummaryJson, athleteJson } from "./serialize.js";
+import { epochOf, type SimActivity } from "./store.js";
+import type { ValidToken } from "./tokens.js";
+
+const DEFAULT_PER_PAGE = 30;
+const MAX_PER_PAGE = 200;
+
+/** Athlete-token endpoints under /api/v3. */
+export function activityRoutes(ctx: SimContext): Hono<{ Variables: { token: ValidToken } }> {
+  const app = new Hono<{ Variables: { token: ValidToken } }>();
+  app.use("/athlete", requireToken(ctx));
+  app.use("/athlete/*", requireToken(ctx));
+  app.use("/activities/*", requireToken(ctx));
+
+  app.get("/athlete", (c) => c.json(athleteJson(ctx.store.athlete(c.get("token").athleteId))));
+  app.get("/athlete/activities", (c) => listActivities(c, ctx, c.get("token")));
+  app.get("/activities/:id", (c) => {
+    const activity = visibleActivity(ctx, c.get("token"), Number(c.req.param("id")));
+    if (!activity) return faultResponse(c, 404, faults.activityNotFound());
+    return c.json(activityDetailJson(activity));
+  });
+  return app;
+}
+
+function requireToken(ctx: SimContext) {
+  return async (c: Context<{ Variables: { token: ValidToken } }>, next: () => Promise<void>) => {
+    const token = ctx.tokens.validate(bearerOf(c) ?? c.req.query("access_token"));
+    if (!token) return faultResponse(c, 401, faults.invalidToken());
+    c.set("token", token);
+    await next();
+  };
+}
+
+const canReadActivities = (t: ValidToken) => t.scopes.includes("activity:read") || canReadAll(t);
+const canReadAll = (t: ValidToken) => t.scopes.includes("activity:read_all");
+
+function listActivities(c: Context, ctx: SimContext, token: ValidToken): Response {
+  if (!canReadActivities(token)) return faultResponse(c, 401, faults.missingActivityRead());
+  const before = intParam(c.req.query("before"));
+  const after = intParam(c.req.query("after"));
+  if (after !== undefined && after > ctx.store.now()) return faultResponse(c, 400, faults.afterInFuture());
+  const page = Math.max(1, intParam(c.req.query("page")) ?? 1);
+  const requested = intParam(c.req.query("per_page")) ?? DEFAULT_PER_PAGE;
+  const perPage = Math.min(MAX_PER_PAGE, requested < 1 ? DEFAULT_PER_PAGE : requested);
+
+  const matching = ctx.store
+    .activitiesOf(token.athleteId) // newest first, ties by id descending
+    .filter((a) => canReadAll(token) || a.visibility !== "only_me")
+    .filter((a) => before === undefined || epochOf(a.start_date) < before)
+    .filter((a) => after === undefined || epochOf(a.start_date) > after);
+  // Legacy docs: "sorted oldest first if the after parameter is used"; with both, newest first (recorded).
+  const ordered = after !== undefined && before === undefined ? matching.reverse() : matching;
+  const pageItems = ordered.slice((page - 1) * perPage, page * perPage);
+  return c.json(pageItems.map(activitySummaryJson));
+}
+
+/** The activity if this token may see it; Strava answers 404 for everything else. */
+function visibleActivity(ctx: SimContext, token: ValidToken, id: number): SimActivity | null {
+  const activity = ctx.store.activities.get(id);
+  if (!activity || activity.athlete_id !== token.athleteId) return null;
+  if (!canReadActivities(token)) return null;
+  if (activity.visibility === "only_me" && !canReadAll(token)) return null;
+  return activity;
+}
+
+function intParam(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.floor(n) : undefined;
+}

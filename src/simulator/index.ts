@@ -1,0 +1,164 @@
+import { Hono } from "hono";
+import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import { activityRoutes } from "./activities.js";
+import { ApiFaults, latencyMiddleware, serverErrorMiddleware } from "./api-faults.js";
+import type { OAuthControls, SimContext } from "./context.js";
+import * as control from "./control.js";
+import { controlRoutes } from "./control-http.js";
+import { Counters, countingMiddleware } from "./counters.js";
+import { createFaultControls, type FaultControls } from "./fault-controls.js";
+import { oauthRoutes } from "./oauth.js";
+import { createRandom } from "./random.js";
+import { DEFAULT_LIMITS, RateLimiter, rateLimitMiddleware, type Limits, type Usage } from "./rate-limit.js";
+import type { HistoryOptions } from "./seed.js";
+import { Store, type SimActivity, type SimActivityInput, type SimAthlete } from "./store.js";
+import { SubscriptionState, subscriptionRoutes, type PushSubscription } from "./subscriptions.js";
+import { TokenStore, type TokenPair } from "./tokens.js";
+import { WebhookDispatcher, type DeliveryRecord, type WebhookEvent } from "./webhooks.js";
+
+export type { SimActivity, SimActivityInput, SimAthlete, HistoryOptions, PushSubscription, WebhookEvent, DeliveryRecord, Limits, Usage, TokenPair, FaultControls, OAuthControls };
+export type { ActivityPatch, SeedAthleteInput } from "./control.js";
+export type { FaultSettings } from "./fault-controls.js";
+export { isRace } from "./store.js";
+
+export interface SimulatorOptions {
+  clientId?: number;
+  clientSecret?: string;
+  limits?: Partial<Limits>;
+  windowSeconds?: number;
+  daySeconds?: number;
+  webhookRetryDelayMs?: number;
+  tokenRotation?: boolean;
+  deauthorizeEmitsEvent?: boolean;
+  seed?: number;
+}
+
+export interface LimitSettings extends Limits { windowSeconds: number; daySeconds: number }
+
+export interface Simulator {
+  app: Hono;
+  readonly clientId: number;
+  readonly clientSecret: string;
+  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  seedAthlete(a?: control.SeedAthleteInput): SimAthlete;
+  seedHistory(athleteId: number, opts: HistoryOptions): SimActivity[];
+  createActivity(athleteId: number, a?: Partial<SimActivityInput>): SimActivity;
+  updateActivity(id: number, patch: control.ActivityPatch): SimActivity;
+  deleteActivity(id: number): void;
+  deauthorizeAthlete(athleteId: number): void;
+  issueTokens(athleteId: number, scopes?: string): TokenPair;
+  expireAccessTokens(athleteId: number): void;
+  advanceTime(seconds: number): void;
+  now(): number;
+  activitiesOf(athleteId: number): SimActivity[];
+  racesOf(athleteId: number): SimActivity[];
+  oauth: OAuthControls;
+  faults: FaultControls;
+  counters: { requests(): Record<string, number>; requests(endpoint: string): number; rateLimited(): number; reset(): void };
+  deliveries: { idle(): Promise<void>; log: DeliveryRecord[]; dropped: WebhookEvent[]; flush(): void };
+  setLimits(limits: Partial<LimitSettings>): LimitSettings;
+  rateLimitUsage(): Usage;
+  setTokenRotation(on: boolean): void;
+  setDeauthorizeEmitsEvent(on: boolean): void;
+  subscription(): PushSubscription | null;
+}
+
+export function createSimulator(opts: SimulatorOptions = {}): Simulator {
+  const ctx = createContext(opts);
+  const sim: Simulator = {
+    app: new Hono(),
+    clientId: ctx.clientId,
+    clientSecret: ctx.clientSecret,
+    listen: (port, host) => listen(sim.app, port, host),
+    seedAthlete: (a) => control.seedAthlete(ctx, a),
+    seedHistory: (id, o) => control.seedHistory(ctx, id, o),
+    createActivity: (id, a) => control.createActivity(ctx, id, a),
+    updateActivity: (id, patch) => control.updateActivity(ctx, id, patch),
+    deleteActivity: (id) => control.deleteActivity(ctx, id),
+    deauthorizeAthlete: (id) => control.deauthorize(ctx, id, true),
+    issueTokens: (id, scopes) => control.issueTokens(ctx, id, scopes),
+    expireAccessTokens: (id) => ctx.tokens.expireAccessTokens(id),
+    advanceTime: (seconds) => ctx.store.advanceTime(seconds),
+    now: () => ctx.store.now(),
+    activitiesOf: (id) => control.activitiesOf(ctx, id),
+    racesOf: (id) => control.racesOf(ctx, id),
+    oauth: ctx.oauth,
+    faults: createFaultControls(ctx.webhooks, ctx.apiFaults),
+    counters: ctx.counters,
+    deliveries: {
+      idle: () => ctx.webhooks.idle(),
+      log: ctx.webhooks.log,
+      dropped: ctx.webhooks.dropped,
+      flush: () => ctx.webhooks.flush(),
+    },
+    setLimits: (limits) => setLimits(ctx.limiter, limits),
+    rateLimitUsage: () => ctx.limiter.usage(),
+    setTokenRotation: (on) => void (ctx.tokens.rotation = on),
+    setDeauthorizeEmitsEvent: (on) => void (ctx.deauthorizeEmitsEvent = on),
+    subscription: () => ctx.subscriptions.current,
+  };
+  mountRoutes(sim.app, ctx, sim);
+  return sim;
+}
+
+function createContext(opts: SimulatorOptions): SimContext {
+  const store = new Store();
+  const random = createRandom(opts.seed ?? 42);
+  const counters = new Counters();
+  return {
+    clientId: opts.clientId ?? 4242,
+    clientSecret: opts.clientSecret ?? "sim-client-secret",
+    deauthorizeEmitsEvent: opts.deauthorizeEmitsEvent ?? true,
+    store,
+    random,
+    counters,
+    tokens: new TokenStore(store, opts.tokenRotation ?? true),
+    limiter: new RateLimiter(store, { ...DEFAULT_LIMITS, ...opts.limits }, opts.windowSeconds ?? 900, opts.daySeconds ?? 86400),
+    webhooks: new WebhookDispatcher(random, opts.webhookRetryDelayMs ?? 1000),
+    subscriptions: new SubscriptionState(),
+    apiFaults: new ApiFaults(random),
+    oauth: { nextAthleteId: null, deny: false, acceptedScopes: null },
+  };
+}
+
+function mountRoutes(app: Hono, ctx: SimContext, sim: Simulator): void {
+  app.use("/oauth/*", countingMiddleware(ctx.counters));
+  app.use("/api/v3/*", countingMiddleware(ctx.counters));
+  app.route("/oauth", oauthRoutes(ctx));
+
+  const api = new Hono();
+  api.use("*", latencyMiddleware(ctx.apiFaults));
+  // Push-subscription calls carry the headers but were recorded at usage 0,0: they do not count.
+  const counts = (_method: string, path: string) => !path.includes("/push_subscriptions");
+  api.use("*", rateLimitMiddleware(ctx.limiter, () => ctx.counters.countRateLimited(), counts));
+  for (const path of ["/athlete", "/athlete/*", "/activities/*"]) api.use(path, serverErrorMiddleware(ctx.apiFaults));
+  api.route("/", subscriptionRoutes(ctx));
+  api.route("/", activityRoutes(ctx));
+  api.notFound((c) => c.json({ message: "Resource Not Found", errors: [{ resource: "Application", field: "", code: "not found" }] }, 404));
+  app.route("/api/v3", api);
+  app.route("/_sim", controlRoutes(sim));
+}
+
+function setLimits(limiter: RateLimiter, next: Partial<LimitSettings>): LimitSettings {
+  const { windowSeconds, daySeconds, ...limits } = next;
+  limiter.limits = { ...limiter.limits, ...limits };
+  if (windowSeconds !== undefined) limiter.windowSeconds = windowSeconds;
+  if (daySeconds !== undefined) limiter.daySeconds = daySeconds;
+  return { ...limiter.limits, windowSeconds: limiter.windowSeconds, daySeconds: limiter.daySeconds };
+}
+
+function listen(app: Hono, port = 0, host = "127.0.0.1"): Promise<{ url: string; close(): Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+      resolve({ url: `http://${host}:${info.port}`, close: () => closeServer(server as Server) });
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,118 @@
+/** In-memory truth of the simulated Strava: athletes, activities and the (offsettable) clock. */
+
+export type Visibility = "everyone" | "followers_only" | "only_me";
+
+export interface SimAthlete {
+  id: number;
+  firstname: string;
+  lastname: string;
+  /** Scopes this athlete accepts at /oauth/authorize (undefined = whatever the app asks). */
+  scopes?: string;
+  created_at: string;
+}
+
+export interface SimActivity {
+  id: number;
+  athlete_id: number;
+  name: string;
+  sport_type: string;
+  type: string;
+  workout_type: number | null;
+  visibility: Visibility;
+  private: boolean;
+  start_date: string; // UTC ISO, "Z"
+  start_date_local: string;
+  timezone: string;
+  utc_offset: number;
+  distance: number;
+  moving_time: number;
+  elapsed_time: number;
+  total_elevation_gain: number;
+  elev_high: number;
+  elev_low: number;
+  has_heartrate: boolean;
+  average_heartrate?: number;
+  max_heartrate?: number;
+  manual: boolean;
+  trainer: boolean;
+  commute: boolean;
+  description: string | null;
+}
+
+export type SimActivityInput = Omit<SimActivity, "id" | "athlete_id" | "type" | "private" | "start_date_local">;
+
+const FIRST_ATHLETE_ID = 1000;
+const FIRST_ACTIVITY_ID = 10_000_000_000;
+export const RUN_SPORT_TYPES = ["Run", "TrailRun", "VirtualRun"];
+
+export function isRace(a: Pick<SimActivity, "sport_type" | "workout_type">): boolean {
+  return RUN_SPORT_TYPES.includes(a.sport_type) && a.workout_type === 1;
+}
+
+/** The deprecated `type` field: sport types without an ActivityType map to their parent. */
+export function activityTypeOf(sportType: string): string {
+  const parents: Record<string, string> = {
+    TrailRun: "Run",
+    MountainBikeRide: "Ride",
+    GravelRide: "Ride",
+    EMountainBikeRide: "EBikeRide",
+  };
+  return parents[sportType] ?? sportType;
+}
+
+export function epochOf(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+export function isoOf(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export class Store {
+  readonly athletes = new Map<number, SimAthlete>();
+  readonly activities = new Map<number, SimActivity>();
+  private nextAthleteId = FIRST_ATHLETE_ID;
+  private nextActivityId = FIRST_ACTIVITY_ID;
+  private offsetSeconds = 0;
+
+  nowMs(): number {
+    return Date.now() + this.offsetSeconds * 1000;
+  }
+
+  now(): number {
+    return Math.floor(this.nowMs() / 1000);
+  }
+
+  advanceTime(seconds: number): void {
+    this.offsetSeconds += seconds;
+  }
+
+  takeAthleteId(wanted?: number): number {
+    const id = wanted ?? this.nextAthleteId;
+    if (this.athletes.has(id)) throw new Error(`athlete ${id} already exists`);
+    this.nextAthleteId = Math.max(this.nextAthleteId, id + 1);
+    return id;
+  }
+
+  takeActivityId(): number {
+    return this.nextActivityId++;
+  }
+
+  athlete(id: number): SimAthlete {
+    const athlete = this.athletes.get(id);
+    if (!athlete) throw new Error(`unknown athlete ${id}`);
+    return athlete;
+  }
+
+  activity(id: number): SimActivity {
+    const activity = this.activities.get(id);
+    if (!activity) throw new Error(`unknown activity ${id}`);
+    return activity;
+  }
+
+  activitiesOf(athleteId: number): SimActivity[] {
+    return [...this.activities.values()]
+      .filter((a) => a.athlete_id === athleteId)
+      .sort((a, b) => epochOf(b.start_date) - epochOf(a.start_date) || b.id - a.id);
+  }
+}

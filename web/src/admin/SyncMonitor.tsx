@@ -1,0 +1,200 @@
+import { createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
+import { api, ApiError } from "../api.js";
+import { formatCount, formatDateTime, formatRelative, formatSpan } from "../format.js";
+import { subscribe } from "../stream.js";
+import type { SyncRun, SyncRunDetail } from "../types.js";
+import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
+import type { Polled } from "./poll.js";
+import { appendLog, isActive, upsertRun } from "./runs.js";
+
+function duration(run: SyncRun): string {
+  if (!run.started_at) return "–";
+  const end = run.finished_at ? Date.parse(run.finished_at) : Date.now();
+  return formatSpan(Math.max(0, (end - Date.parse(run.started_at)) / 1000));
+}
+
+function RunStatus(props: { status: string }) {
+  return <span class={`badge badge-run-${props.status}`}>{props.status}</span>;
+}
+
+function RunDetail(props: { id: number | string; nameOf: (id: number) => string; onStop: (run: SyncRun) => void; onClose: () => void }) {
+  const [detail, setDetail] = createSignal<SyncRunDetail | null>(null);
+  const [error, setError] = createSignal<ApiError | null>(null);
+
+  async function load() {
+    setError(null);
+    try {
+      setDetail(await api.admin.syncRun(props.id));
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, "UNKNOWN", String(e)));
+    }
+  }
+  void load();
+
+  onCleanup(
+    subscribe("sync.log", (line) => {
+      if (String(line.run_id) !== String(props.id)) return;
+      setDetail((d) => (d ? { ...d, logs: appendLog(d.logs, line) } : d));
+    }),
+  );
+  onCleanup(
+    subscribe("sync.progress", (run) => {
+      if (String(run.id) === String(props.id)) setDetail((d) => (d ? { ...d, ...run, logs: d.logs } : d));
+    }),
+  );
+
+  return (
+    <div class="run-detail" aria-live="polite" data-testid="sync-run-detail">
+      <div class="run-detail-head">
+        <h3>Run {String(props.id)}</h3>
+        <button type="button" class="btn btn-sm btn-ghost" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+      <Switch>
+        <Match when={error()}>
+          <ErrorPanel title="Couldn't load the run" error={error()} onRetry={() => void load()} />
+        </Match>
+        <Match when={!detail()}>
+          <Spinner label="Loading run…" />
+        </Match>
+        <Match when={detail()}>
+          {(d) => (
+            <>
+              <p class="small">
+                {props.nameOf(d().athlete_strava_id)} · {d().kind} · {d().trigger} · <RunStatus status={d().status} />
+                <Show when={isActive(d())}>
+                  {" "}
+                  <button type="button" class="btn btn-sm btn-danger-outline" data-testid="stop-run-detail" onClick={() => props.onStop(d())}>
+                    Stop
+                  </button>
+                </Show>
+              </p>
+              <Show when={d().error}>
+                <p class="field-error">{d().error}</p>
+              </Show>
+              <Show when={d().logs.length > 0} fallback={<p class="muted small">No log lines.</p>}>
+                <ol class="logs" aria-label="Run log">
+                  <For each={d().logs}>
+                    {(l) => (
+                      <li class={`log log-${l.level}`}>
+                        <time datetime={l.at}>{formatDateTime(l.at).split(", ")[1] ?? l.at}</time>
+                        <span class="log-level">{l.level}</span>
+                        <span class="log-msg">{l.message}</span>
+                        <Show when={l.metadata && Object.keys(l.metadata as object).length > 0}>
+                          <code class="log-meta">{JSON.stringify(l.metadata)}</code>
+                        </Show>
+                      </li>
+                    )}
+                  </For>
+                </ol>
+              </Show>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </div>
+  );
+}
+
+export function SyncMonitor(props: { polled: Polled<SyncRun[]>; nameOf: (id: number) => string; notify: (m: string, kind?: "ok" | "error") => void }) {
+  const [selected, setSelected] = createSignal<number | string | null>(null);
+  const runs = () => props.polled.data() ?? [];
+
+  onCleanup(subscribe("sync.progress", (run) => props.polled.set((list) => upsertRun(list ?? [], run))));
+
+  async function stop(run: SyncRun) {
+    try {
+      await api.admin.stop(run.athlete_strava_id);
+      props.notify(`Stop requested for run ${run.id}.`);
+      void props.polled.refresh();
+    } catch (e) {
+      props.notify(e instanceof ApiError ? e.message : "Couldn't stop the run.", "error");
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="runs-title">
+      <h2 id="runs-title">Sync monitor</h2>
+      <Show when={!props.polled.loading()} fallback={<Spinner label="Loading sync runs…" />}>
+        <Show when={!(props.polled.error() && runs().length === 0)} fallback={<ErrorPanel title="Couldn't load sync runs" error={props.polled.error()} onRetry={() => void props.polled.refresh()} />}>
+          <Show when={runs().length > 0} fallback={<EmptyState title="No sync runs yet" />}>
+            <div class="monitor" classList={{ "with-detail": selected() !== null }}>
+              <div class="table-wrap scroll-x runs-wrap">
+                <table class="admin-table runs-table">
+                  <caption class="sr-only">Sync runs, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Run</th>
+                      <th scope="col">Athlete</th>
+                      <th scope="col">Kind</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" class="num">Pages</th>
+                      <th scope="col" class="num">Seen</th>
+                      <th scope="col" class="num">Races ±</th>
+                      <th scope="col" class="num">API</th>
+                      <th scope="col">Started</th>
+                      <th scope="col">Took</th>
+                      <th scope="col"><span class="sr-only">Actions</span></th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={runs()}>
+                      {(r) => (
+                        <tr
+                          data-testid="sync-run-row"
+                          data-run-id={String(r.id)}
+                          data-status={r.status}
+                          classList={{ selected: String(selected()) === String(r.id) }}
+                        >
+                          <td>
+                            <button
+                              type="button"
+                              class="link-button num"
+                              aria-label={`Show run ${r.id} details`}
+                              aria-expanded={String(selected()) === String(r.id)}
+                              onClick={() => setSelected(String(selected()) === String(r.id) ? null : r.id)}
+                            >
+                              #{String(r.id)}
+                            </button>
+                          </td>
+                          <td>{props.nameOf(r.athlete_strava_id)}</td>
+                          <td>
+                            {r.kind}
+                            <span class="small muted block">{r.trigger}</span>
+                          </td>
+                          <td>
+                            <RunStatus status={r.status} />
+                          </td>
+                          <td class="num">{formatCount(r.pages)}</td>
+                          <td class="num">{formatCount(r.activities_seen)}</td>
+                          <td class="num">
+                            +{formatCount(r.races_upserted)}
+                            <Show when={r.races_removed}> −{formatCount(r.races_removed)}</Show>
+                          </td>
+                          <td class="num">{formatCount(r.api_calls)}</td>
+                          <td class="nowrap">{formatRelative(r.started_at)}</td>
+                          <td class="nowrap num">{duration(r)}</td>
+                          <td>
+                            <Show when={isActive(r)}>
+                              <button type="button" class="btn btn-sm btn-danger-outline" data-testid="stop-run" aria-label={`Stop run ${r.id}`} onClick={() => void stop(r)}>
+                                Stop
+                              </button>
+                            </Show>
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+              <Show when={selected()} keyed>
+                {(id) => <RunDetail id={id} nameOf={props.nameOf} onStop={(r) => void stop(r)} onClose={() => setSelected(null)} />}
+              </Show>
+            </div>
+          </Show>
+        </Show>
+      </Show>
+    </section>
+  );
+}

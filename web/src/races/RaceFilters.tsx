@@ -1,0 +1,93 @@
+import { createResource, For, Show } from "solid-js";
+import { api, athleteName } from "../api.js";
+import { EMPTY_FILTERS, PRESET_KEYS, PRESETS, type DistancePreset, type RaceFilters } from "./filters.js";
+
+const DISTANCE_OPTIONS: Array<{ value: DistancePreset; label: string }> = [
+  { value: "", label: "All" },
+  ...PRESET_KEYS.map((k) => ({ value: k as DistancePreset, label: k === "half" ? "Half" : PRESETS[k].label })),
+  { value: "other", label: "Other" },
+];
+
+export function RaceFiltersBar(props: { value: RaceFilters; onChange: (f: RaceFilters) => void }) {
+  const [athletes] = createResource(async () => {
+    try {
+      return (await api.athletes()).sort((a, b) => athleteName(a).localeCompare(athleteName(b)));
+    } catch {
+      return []; // the filter degrades to "Everyone"; the table shows the real error
+    }
+  });
+  const set = (patch: Partial<RaceFilters>) => props.onChange({ ...props.value, ...patch });
+  const isFiltered = () =>
+    props.value.athleteId !== null || props.value.from !== "" || props.value.to !== "" || props.value.distance !== "";
+
+  return (
+    <form class="filters" role="search" aria-label="Filter races" onSubmit={(e) => e.preventDefault()}>
+      <div class="field">
+        <label for="filter-athlete">Athlete</label>
+        <select
+          id="filter-athlete"
+          data-testid="filter-athlete"
+          value={props.value.athleteId === null ? "" : String(props.value.athleteId)}
+          onChange={(e) => set({ athleteId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+        >
+          <option value="">Everyone</option>
+          <For each={athletes() ?? []}>
+            {(a) => (
+              <option value={String(a.strava_id)}>
+                {athleteName(a)}
+                {typeof a.race_count === "number" ? ` (${a.race_count})` : ""}
+              </option>
+            )}
+          </For>
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-from">From</label>
+        <input
+          id="filter-from"
+          type="date"
+          data-testid="filter-from"
+          value={props.value.from}
+          max={props.value.to || undefined}
+          onChange={(e) => set({ from: e.currentTarget.value })}
+        />
+      </div>
+      <div class="field">
+        <label for="filter-to">To</label>
+        <input
+          id="filter-to"
+          type="date"
+          data-testid="filter-to"
+          value={props.value.to}
+          min={props.value.from || undefined}
+          onChange={(e) => set({ to: e.currentTarget.value })}
+        />
+      </div>
+      <fieldset class="field chips">
+        <legend>Distance</legend>
+        <div class="chip-row">
+          <For each={DISTANCE_OPTIONS}>
+            {(opt) => (
+              <label class="chip" classList={{ "chip-on": props.value.distance === opt.value }}>
+                <input
+                  type="radio"
+                  name="distance"
+                  value={opt.value}
+                  data-testid={`filter-distance-${opt.value || "all"}`}
+                  checked={props.value.distance === opt.value}
+                  onChange={() => set({ distance: opt.value })}
+                />
+                {opt.label}
+              </label>
+            )}
+          </For>
+        </div>
+      </fieldset>
+      <Show when={isFiltered()}>
+        <button type="button" class="btn btn-ghost clear-filters" onClick={() => props.onChange({ ...EMPTY_FILTERS })}>
+          Clear filters
+        </button>
+      </Show>
+    </form>
+  );
+}

@@ -1,0 +1,114 @@
+// A paged, live race list: first page on filter change, "Load more" by cursor, SSE upserts/removals.
+import { createEffect, createSignal, on, onCleanup } from "solid-js";
+import { api, ApiError } from "../api.js";
+import { subscribe } from "../stream.js";
+import type { Race } from "../types.js";
+import { appendPage, matchesFilters, removeRace, toQuery, upsertRace, type RaceFilters } from "./filters.js";
+
+const PAGE_SIZE = 50;
+const HIGHLIGHT_MS = 2500;
+
+export interface RaceList {
+  races: () => Race[];
+  loading: () => boolean;
+  loadingMore: () => boolean;
+  error: () => ApiError | null;
+  hasMore: () => boolean;
+  isFresh: (id: number) => boolean;
+  loadMore: () => Promise<void>;
+  reload: () => void;
+  /** Replace one race in place (used by optimistic edits). */
+  patch: (id: number, fn: (r: Race) => Race) => void;
+}
+
+export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE): RaceList {
+  const [races, setRaces] = createSignal<Race[]>([]);
+  const [cursor, setCursor] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(true);
+  const [loadingMore, setLoadingMore] = createSignal(false);
+  const [error, setError] = createSignal<ApiError | null>(null);
+  const [fresh, setFresh] = createSignal<ReadonlySet<number>>(new Set());
+  let generation = 0;
+
+  const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, "UNKNOWN", String(e)));
+
+  async function fetchPage(f: RaceFilters, after: string | null) {
+    const page = await api.races({ ...toQuery(f), limit: pageSize, cursor: after });
+    // "other" is narrowed client-side (see toQuery).
+    return { races: page.races.filter((r) => matchesFilters(r, f)), next: page.next_cursor };
+  }
+
+  async function loadFirst() {
+    const gen = ++generation;
+    const f = filters();
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await fetchPage(f, null);
+      if (gen !== generation) return;
+      setRaces(page.races);
+      setCursor(page.next);
+    } catch (e) {
+      if (gen !== generation) return;
+      setRaces([]);
+      setCursor(null);
+      setError(asApiError(e));
+    } finally {
+      if (gen === generation) setLoading(false);
+    }
+  }
+
+  async function loadMore() {
+    const after = cursor();
+    if (!after || loadingMore()) return;
+    const gen = generation;
+    setLoadingMore(true);
+    try {
+      const page = await fetchPage(filters(), after);
+      if (gen !== generation) return;
+      setRaces((list) => appendPage(list, page.races));
+      setCursor(page.next);
+      setError(null);
+    } catch (e) {
+      if (gen === generation) setError(asApiError(e));
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  function flash(id: number) {
+    setFresh((s) => new Set(s).add(id));
+    setTimeout(() => {
+      setFresh((s) => {
+        const next = new Set(s);
+        next.delete(id);
+        return next;
+      });
+    }, HIGHLIGHT_MS);
+  }
+
+  createEffect(on(filters, () => void loadFirst()));
+
+  onCleanup(
+    subscribe("race.upserted", (race) => {
+      if (loading() || error()) return;
+      const before = races();
+      const after = upsertRace(before, race, filters(), cursor() === null);
+      setRaces(after);
+      if (after.some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
+    }),
+  );
+  onCleanup(subscribe("race.removed", (ev) => setRaces((list) => removeRace(list, Number(ev.strava_activity_id)))));
+
+  return {
+    races,
+    loading,
+    loadingMore,
+    error,
+    hasMore: () => cursor() !== null,
+    isFresh: (id) => fresh().has(id),
+    loadMore,
+    reload: () => void loadFirst(),
+    patch: (id, fn) => setRaces((list) => list.map((r) => (r.strava_activity_id === id ? fn(r) : r))),
+  };
+}
