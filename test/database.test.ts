@@ -20,8 +20,8 @@ describe("migrations", () => {
       expect(tables.map((t) => t.table_name)).toEqual(
         expect.arrayContaining(["athletes", "races", "webhook_events", "sync_runs", "sync_logs", "strava_budget"]),
       );
-      const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from graphile_worker.jobs`;
-      expect(n).toBe(0);
+      const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from graphile_worker.jobs`;
+      expect(row!.n).toBe(0);
     } finally {
       await db.destroy();
     }

@@ -1,3 +1,14 @@
+/**
+ * Strava simulator: the one fake of racesync, faithful to /work/shared/strava-api.md.
+ *
+ *   const sim = createSimulator({ windowSeconds: 2, webhookRetryDelayMs: 20 });
+ *   const { url, close } = await sim.listen(0);        // STRAVA_API_URL = `${url}/api/v3`, STRAVA_OAUTH_URL = `${url}/oauth`
+ *   const athlete = sim.seedAthlete(); sim.seedHistory(athlete.id, { count: 50, raceShare: 0.3 });
+ *   const { access_token } = sim.issueTokens(athlete.id);   // or drive GET /oauth/authorize
+ *   sim.updateActivity(id, { name: "x" }); await sim.deliveries.idle();
+ *
+ * The same controls are served as JSON under /_sim (see control-http.ts).
+ */
 import { Hono } from "hono";
 import { serve } from "@hono/node-server";
 import type { Server } from "node:http";
@@ -12,57 +23,17 @@ import { oauthRoutes } from "./oauth.js";
 import { createRandom } from "./random.js";
 import { DEFAULT_LIMITS, RateLimiter, rateLimitMiddleware, type Limits, type Usage } from "./rate-limit.js";
 import type { HistoryOptions } from "./seed.js";
+import type { LimitSettings, Simulator, SimulatorOptions } from "./simulator-types.js";
 import { Store, type SimActivity, type SimActivityInput, type SimAthlete } from "./store.js";
 import { SubscriptionState, subscriptionRoutes, type PushSubscription } from "./subscriptions.js";
 import { TokenStore, type TokenPair } from "./tokens.js";
 import { WebhookDispatcher, type DeliveryRecord, type WebhookEvent } from "./webhooks.js";
 
 export type { SimActivity, SimActivityInput, SimAthlete, HistoryOptions, PushSubscription, WebhookEvent, DeliveryRecord, Limits, Usage, TokenPair, FaultControls, OAuthControls };
+export type { LimitSettings, Simulator, SimulatorOptions };
 export type { ActivityPatch, SeedAthleteInput } from "./control.js";
 export type { FaultSettings } from "./fault-controls.js";
 export { isRace } from "./store.js";
-
-export interface SimulatorOptions {
-  clientId?: number;
-  clientSecret?: string;
-  limits?: Partial<Limits>;
-  windowSeconds?: number;
-  daySeconds?: number;
-  webhookRetryDelayMs?: number;
-  tokenRotation?: boolean;
-  deauthorizeEmitsEvent?: boolean;
-  seed?: number;
-}
-
-export interface LimitSettings extends Limits { windowSeconds: number; daySeconds: number }
-
-export interface Simulator {
-  app: Hono;
-  readonly clientId: number;
-  readonly clientSecret: string;
-  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
-  seedAthlete(a?: control.SeedAthleteInput): SimAthlete;
-  seedHistory(athleteId: number, opts: HistoryOptions): SimActivity[];
-  createActivity(athleteId: number, a?: Partial<SimActivityInput>): SimActivity;
-  updateActivity(id: number, patch: control.ActivityPatch): SimActivity;
-  deleteActivity(id: number): void;
-  deauthorizeAthlete(athleteId: number): void;
-  issueTokens(athleteId: number, scopes?: string): TokenPair;
-  expireAccessTokens(athleteId: number): void;
-  advanceTime(seconds: number): void;
-  now(): number;
-  activitiesOf(athleteId: number): SimActivity[];
-  racesOf(athleteId: number): SimActivity[];
-  oauth: OAuthControls;
-  faults: FaultControls;
-  counters: { requests(): Record<string, number>; requests(endpoint: string): number; rateLimited(): number; reset(): void };
-  deliveries: { idle(): Promise<void>; log: DeliveryRecord[]; dropped: WebhookEvent[]; flush(): void };
-  setLimits(limits: Partial<LimitSettings>): LimitSettings;
-  rateLimitUsage(): Usage;
-  setTokenRotation(on: boolean): void;
-  setDeauthorizeEmitsEvent(on: boolean): void;
-  subscription(): PushSubscription | null;
-}
 
 export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const ctx = createContext(opts);
@@ -126,6 +97,7 @@ function mountRoutes(app: Hono, ctx: SimContext, sim: Simulator): void {
   app.use("/oauth/*", countingMiddleware(ctx.counters));
   app.use("/api/v3/*", countingMiddleware(ctx.counters));
   app.route("/oauth", oauthRoutes(ctx));
+  app.route("/api/v3/oauth", oauthRoutes(ctx)); // Strava's own curl example posts tokens here
 
   const api = new Hono();
   api.use("*", latencyMiddleware(ctx.apiFaults));

@@ -120,4 +120,12 @@ describe("OAuth", () => {
     expect((await s.api("/athlete", tokens.access_token)).status).toBe(401);
     expect((await refresh(tokens.refresh_token)).status).toBe(400);
   });
+
+  it("also serves the token endpoint under /api/v3/oauth without rate-limit accounting", async () => {
+    const tokens = s.sim.issueTokens(s.sim.seedAthlete().id);
+    const res = await s.form("/api/v3/oauth/token", { ...client(), refresh_token: tokens.refresh_token, grant_type: "refresh_token" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ratelimit-usage")).toBeNull();
+    expect(s.sim.counters.requests("POST /oauth/token")).toBe(1);
+  });
 });

@@ -1,0 +1,53 @@
+import type { Hono } from "hono";
+import type { ActivityPatch, SeedAthleteInput } from "./control.js";
+import type { OAuthControls } from "./context.js";
+import type { FaultControls } from "./fault-controls.js";
+import type { Limits, Usage } from "./rate-limit.js";
+import type { HistoryOptions } from "./seed.js";
+import type { SimActivity, SimActivityInput, SimAthlete } from "./store.js";
+import type { PushSubscription } from "./subscriptions.js";
+import type { TokenPair } from "./tokens.js";
+import type { DeliveryRecord, WebhookEvent } from "./webhooks.js";
+
+/** The public shape of the simulator; see index.ts for how to drive it. */
+export interface SimulatorOptions {
+  clientId?: number;
+  clientSecret?: string;
+  limits?: Partial<Limits>;
+  windowSeconds?: number;
+  daySeconds?: number;
+  webhookRetryDelayMs?: number;
+  tokenRotation?: boolean;
+  deauthorizeEmitsEvent?: boolean;
+  seed?: number;
+}
+
+export interface LimitSettings extends Limits { windowSeconds: number; daySeconds: number }
+
+export interface Simulator {
+  app: Hono;
+  readonly clientId: number;
+  readonly clientSecret: string;
+  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  seedAthlete(a?: SeedAthleteInput): SimAthlete;
+  seedHistory(athleteId: number, opts: HistoryOptions): SimActivity[];
+  createActivity(athleteId: number, a?: Partial<SimActivityInput>): SimActivity;
+  updateActivity(id: number, patch: ActivityPatch): SimActivity;
+  deleteActivity(id: number): void;
+  deauthorizeAthlete(athleteId: number): void;
+  issueTokens(athleteId: number, scopes?: string): TokenPair;
+  expireAccessTokens(athleteId: number): void;
+  advanceTime(seconds: number): void;
+  now(): number;
+  activitiesOf(athleteId: number): SimActivity[];
+  racesOf(athleteId: number): SimActivity[];
+  oauth: OAuthControls;
+  faults: FaultControls;
+  counters: { requests(): Record<string, number>; requests(endpoint: string): number; rateLimited(): number; reset(): void };
+  deliveries: { idle(): Promise<void>; log: DeliveryRecord[]; dropped: WebhookEvent[]; flush(): void };
+  setLimits(limits: Partial<LimitSettings>): LimitSettings;
+  rateLimitUsage(): Usage;
+  setTokenRotation(on: boolean): void;
+  setDeauthorizeEmitsEvent(on: boolean): void;
+  subscription(): PushSubscription | null;
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/** The fields of a Strava activity (summary or detailed) that racesync reads. */
+export const stravaActivitySchema = z.object({
+  id: z.number().int(),
+  athlete: z.object({ id: z.number().int() }),
+  name: z.string(),
+  sport_type: z.string().optional(),
+  type: z.string().optional(),
+  workout_type: z.number().int().nullable().optional(),
+  distance: z.number(),
+  moving_time: z.number(),
+  elapsed_time: z.number(),
+  total_elevation_gain: z.number().nullable().optional(),
+  start_date: z.string(),
+  start_date_local: z.string(),
+  timezone: z.string().nullable().optional(),
+  average_heartrate: z.number().nullable().optional(),
+  max_heartrate: z.number().nullable().optional(),
+  private: z.boolean().optional(),
+  visibility: z.string().optional(),
+});
+export type StravaActivity = z.infer<typeof stravaActivitySchema>;
+
+export const stravaAthleteSchema = z.object({
+  id: z.number().int(),
+  firstname: z.string().nullable().optional(),
+  lastname: z.string().nullable().optional(),
+  profile: z.string().nullable().optional(),
+  profile_medium: z.string().nullable().optional(),
+});
+export type StravaAthlete = z.infer<typeof stravaAthleteSchema>;
+
+export const tokenResponseSchema = z.object({
+  token_type: z.string().optional(),
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires_at: z.number().int(),
+  expires_in: z.number().int().optional(),
+  athlete: stravaAthleteSchema.optional(),
+});
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/** Who is asking for budget: webhook work first, reconcile last. */
+export type Priority = "webhook" | "follow_up" | "backfill" | "reconcile";
+
+export interface ListActivitiesParams {
+  before?: number;
+  after?: number;
+  page?: number;
+  perPage?: number;
+}
