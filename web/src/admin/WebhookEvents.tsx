@@ -19,7 +19,7 @@ export function WebhookEvents(props: { polled: Polled<WebhookEvent[]>; nameOf: (
                   <tr>
                     <th scope="col">Received</th>
                     <th scope="col">Event</th>
-                    <th scope="col">Object</th>
+                    <th scope="col" class="num">Object</th>
                     <th scope="col">Owner</th>
                     <th scope="col">Outcome</th>
                   </tr>

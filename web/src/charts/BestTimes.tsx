@@ -2,7 +2,7 @@ import { createMemo, For, Show } from "solid-js";
 import { formatDate, formatDuration } from "../format.js";
 import { PRESET_KEYS, PRESETS } from "../races/filters.js";
 import type { Race } from "../types.js";
-import { bestTimesOverTime, niceTicks, type BestSeries } from "./chart-data.js";
+import { bestTimesOverTime, timeTicks, type BestSeries } from "./chart-data.js";
 
 const W = 320;
 const H = 180;
@@ -23,7 +23,7 @@ function LineChart(props: { title: string; series: BestSeries[]; colorOf: (id: n
   const x = (t: number) => (tMax() === tMin() ? PAD.left + innerW / 2 : PAD.left + ((t - tMin()) / (tMax() - tMin())) * innerW);
   // Faster is higher: the y axis runs from slow (bottom) to fast (top).
   const y = (s: number) => PAD.top + ((s - lo()) / (hi() - lo())) * innerH;
-  const ticks = () => niceTicks(lo(), hi(), 3).filter((t) => t >= lo() && t <= hi());
+  const ticks = () => timeTicks(lo(), hi(), 3);
   const path = (s: BestSeries) => s.points.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p.seconds).toFixed(1)}`).join(" ");
   const label = () =>
     `${props.title} personal bests over time. ` +

@@ -85,3 +85,15 @@ export function niceTicks(lo: number, hi: number, count = 4): number[] {
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) ticks.push(Number(v.toFixed(10)));
   return ticks;
 }
+
+const TIME_STEPS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** Axis ticks for durations in seconds, on round clock values (30 s, 1 min, 5 min, …). */
+export function timeTicks(lo: number, hi: number, count = 3): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const step = TIME_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / 3600) * 3600;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push(v);
+  return ticks;
+}
