@@ -49,7 +49,10 @@ const envSchema = z.object({
   ADMIN_ATHLETE_IDS: idList,
   DASHBOARD_VISIBILITY: z.enum(["members", "self", "public"]).optional(),
   RECONCILE_OVERLAP_S: z.coerce.number().int().nonnegative().default(259200),
+  ACTIVITY_SYNC_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WORKER_DEAD_AFTER_S: positiveInt(60),
+  CORS_ORIGINS: optionalString.pipe(z.string().optional()),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -75,7 +78,13 @@ export interface Config {
   adminAthleteIds: number[];
   dashboardVisibility: "members" | "self" | "public";
   reconcileOverlapSeconds: number;
+  /** How long an activity-sync waits for more events about the same activity (one API call per burst). */
+  activitySyncDebounceMs: number;
   logLevel: string;
+  /** A worker whose heartbeat is older than this is dead: its locked jobs are released. */
+  workerDeadAfterSeconds: number;
+  /** Origins allowed by CORS; empty = no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -114,7 +123,10 @@ export function loadConfig(env: Env = process.env): Config {
     adminAthleteIds: e.ADMIN_ATHLETE_IDS,
     dashboardVisibility: e.DASHBOARD_VISIBILITY ?? (demo ? "public" : "members"),
     reconcileOverlapSeconds: e.RECONCILE_OVERLAP_S,
+    activitySyncDebounceMs: e.ACTIVITY_SYNC_DEBOUNCE_MS,
     logLevel: e.LOG_LEVEL,
+    workerDeadAfterSeconds: e.WORKER_DEAD_AFTER_S,
+    corsOrigins: (e.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
   };
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.js";
+import { startDemo, type Demo } from "./demo/demo.js";
 import { createLog } from "./log.js";
 import { startService, type Role } from "./server.js";
 
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   }
   const log = createLog(config.logLevel);
   const started = Date.now();
-  const service = await startService({ role, config, log });
+  const demo: Demo | undefined = config.demo ? await startDemo(config, log) : undefined;
+  const service = await startService({ role, config: demo?.config ?? config, log });
+  await demo?.populate(service.ctx);
   log.info({ role, url: config.publicUrl, ms: Date.now() - started }, `racesync is up (${role}) on ${config.publicUrl}`);
 
   let stopping = false;
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down: finishing running jobs, closing streams");
+    await demo?.stop();
     await service.stop();
     log.info("stopped cleanly");
     process.exit(0);

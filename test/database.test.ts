@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,5 +68,24 @@ describe("embedded Postgres", () => {
     expect(await sql`select 1 as ok`).toEqual([{ ok: 1 }]);
     await sql.end();
     await second.stop();
+  });
+
+  it("takes over a data directory whose server was orphaned by a SIGKILLed process", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "racesync-embedded-"));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const child = spawn("node", ["--import", "tsx", "test/fixtures/embedded-child.ts", dataDir, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+    await once(child.stdout!, "data");
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    const orphanPid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+    expect(() => process.kill(orphanPid, 0)).not.toThrow(); // the orphan is still running
+
+    const again = await startEmbeddedPostgres({ dataDir, port });
+    const sql = postgres(again.url, { max: 1 });
+    expect(await sql`select 1 as ok`).toEqual([{ ok: 1 }]);
+    await sql.end();
+    await again.stop();
+    expect(() => process.kill(orphanPid, 0)).toThrow();
   });
 });

@@ -124,12 +124,18 @@ async function stopOrphanServer(dataDir: string, log: (line: string) => void): P
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgres(pid))) {
     log(`stopping an embedded Postgres (pid ${pid}) left running by a previous process`);
     process.kill(pid, "SIGINT");
     await waitForExit(pid, 15_000);
   }
   await rm(pidFile, { force: true });
+}
+
+/** Guards against a recycled pid: only a postgres process is ever signalled. */
+async function isPostgres(pid: number): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "postgres");
+  return cmdline.includes("postgres");
 }
 
 function isAlive(pid: number): boolean {

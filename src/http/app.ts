@@ -6,6 +6,7 @@ import type { AppContext } from "../context.js";
 import { healthRoutes } from "./health.js";
 import { handleError } from "./handle-error.js";
 import { staticWeb } from "./static-web.js";
+import { webhookRoutes } from "../webhooks/routes.js";
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -21,6 +22,7 @@ export function createApp(ctx: AppContext, opts: AppOptions = { web: true }): Ho
   app.use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: { code: "PAYLOAD_TOO_LARGE", message: "request body is larger than 256 KiB" } }, 413) }));
   app.onError(handleError(ctx.log));
   app.route("/", healthRoutes(ctx));
+  if (opts.web) app.route("/", webhookRoutes(ctx));
   if (opts.web) {
     app.route("/", staticWeb());
   }

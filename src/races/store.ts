@@ -61,8 +61,10 @@ export async function softRemoveRace(sql: Sql, activityId: number): Promise<bool
 
 /** Deletes a race for real (activity deleted on Strava). Returns whether a race was there. */
 export async function deleteRace(sql: Sql, activityId: number): Promise<boolean> {
-  const rows = await sql<{ athlete_id: number; removed_at: Date | null }[]>`
-    delete from races where strava_activity_id = ${activityId} returning athlete_id, removed_at`;
+  const rows = await sql<{ athlete_id: number; removed_at: Date | null; is_hidden: boolean }[]>`
+    delete from races r using athletes a
+    where r.strava_activity_id = ${activityId} and a.strava_id = r.athlete_id
+    returning r.athlete_id, r.removed_at, a.is_hidden`;
   await notifyRemoved(sql, activityId, rows.filter((r) => r.removed_at === null));
   return rows.length > 0;
 }
@@ -73,9 +75,20 @@ export async function deleteAthleteRaces(sql: Sql, athleteId: number): Promise<n
     with gone as (delete from races where athlete_id = ${athleteId} returning strava_activity_id, removed_at)
     select pg_notify(${FEED_CHANNEL}, json_build_object(
       'event', 'race.removed', 'athlete_id', ${athleteId}::bigint,
+      'hidden', (select is_hidden from athletes where strava_id = ${athleteId}),
       'data', json_build_object('strava_activity_id', strava_activity_id))::text)
     from gone where removed_at is null`;
   return rows.length;
+}
+
+/** Sets the user-edited event name (sync never touches it) and tells the dashboards. */
+export async function setEventName(sql: Sql, activityId: number, eventName: string | null): Promise<boolean> {
+  const rows = await sql`
+    update races set event_name = ${eventName}, updated_at = now()
+    where strava_activity_id = ${activityId} and event_name is distinct from ${eventName}
+    returning 1`;
+  if (rows.length > 0) await notifyUpserted(sql, activityId);
+  return rows.length > 0;
 }
 
 async function notifyUpserted(sql: Sql, activityId: number): Promise<void> {

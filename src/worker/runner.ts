@@ -1,5 +1,9 @@
-import { Logger, run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { AppContext } from "../context.js";
+import { startLiveness } from "../ops/liveness/index.js";
+import { metricsOf } from "../ops/metrics/racesync.js";
+import { observeJobs } from "../ops/metrics/worker-events.js";
 import { makeCrontab, makeTasks } from "./tasks.js";
 
 export interface WorkerOptions {
@@ -10,7 +14,11 @@ export interface WorkerOptions {
 /** Starts a Graphile Worker runner on the shared database. */
 export async function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Promise<Runner> {
   const log = ctx.log.child({ component: "worker" });
-  return run({
+  const events: WorkerEvents = new EventEmitter();
+  observeJobs(events, metricsOf(ctx));
+  const liveness = startLiveness(ctx, events);
+  const runner = await run({
+    events,
     connectionString: ctx.database.url,
     concurrency: opts.concurrency ?? 8,
     pollInterval: opts.pollInterval ?? 1000,
@@ -23,5 +31,10 @@ export async function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Pr
       else if (level === "warning") log.warn(line, message);
       else log.debug(line, message);
     }),
+  }).catch(async (err) => {
+    await liveness.stop();
+    throw err;
   });
+  // Heartbeats go on while running jobs finish, so a slow graceful stop is not mistaken for a death.
+  return { ...runner, stop: async (reason) => { await runner.stop(reason); await liveness.stop(); } };
 }

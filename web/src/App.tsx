@@ -8,10 +8,13 @@ import { streamState } from "./stream.js";
 import { PoweredByStrava } from "./ui/strava.js";
 
 function LiveIndicator() {
+  const session = useSession();
+  // A signed-out visitor on a members-only board cannot open the stream; that is not "Offline".
+  const hidden = () => streamState() === "idle" || (streamState() === "offline" && session.state().status === "anonymous");
   const label = () =>
     ({ live: "Live", connecting: "Connecting…", offline: "Offline", idle: "" })[streamState()];
   return (
-    <Show when={streamState() !== "idle"}>
+    <Show when={!hidden()}>
       <span class={`live live-${streamState()}`} role="status" title="Live updates from Strava">
         <span class="live-dot" aria-hidden="true" />
         {label()}

@@ -1,5 +1,6 @@
 // A paged, live race list: first page on filter change, "Load more" by cursor, SSE upserts/removals.
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
 import { api, ApiError } from "../api.js";
 import { subscribe } from "../stream.js";
 import type { Race } from "../types.js";
@@ -22,7 +23,13 @@ export interface RaceList {
 }
 
 export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE): RaceList {
-  const [races, setRaces] = createSignal<Race[]>([]);
+  // A store reconciled by activity id: an updated race keeps its row (and any open editor state).
+  const [store, setStore] = createStore<{ races: Race[] }>({ races: [] });
+  const races = () => store.races;
+  const setRaces = (next: Race[] | ((prev: Race[]) => Race[])) => {
+    const list = typeof next === "function" ? next(store.races) : next;
+    setStore("races", reconcile(list, { key: "strava_activity_id", merge: true }));
+  };
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(true);
   const [loadingMore, setLoadingMore] = createSignal(false);

@@ -1,0 +1,29 @@
+import type { Sql } from "../db/client.js";
+import { runJsonSql, type SyncRunJson } from "../sync/runs.js";
+
+export interface MeJson {
+  strava_id: number;
+  firstname: string;
+  lastname: string;
+  profile: string | null;
+  is_admin: boolean;
+  is_hidden: boolean;
+  status: string;
+  scopes: string[];
+  /** The latest history backfill, so the dashboard can show its progress. */
+  sync: SyncRunJson | null;
+}
+
+export async function getMe(sql: Sql, athleteId: number): Promise<MeJson | null> {
+  const [row] = await sql<(Omit<MeJson, "scopes"> & { scopes: string })[]>`
+    select a.strava_id, a.firstname, a.lastname, a.profile_url as profile, a.is_admin, a.is_hidden, a.status, a.scopes,
+      (select ${runJsonSql(sql)} from sync_runs s
+       where s.athlete_id = a.strava_id and s.kind = 'backfill' order by s.created_at desc, s.id desc limit 1) as sync
+    from athletes a where a.strava_id = ${athleteId}`;
+  return row ? { ...row, scopes: row.scopes.split(/[ ,]+/).filter(Boolean) } : null;
+}
+
+/** The athlete's own consent to appear on the club board. */
+export async function setHidden(sql: Sql, athleteId: number, isHidden: boolean): Promise<void> {
+  await sql`update athletes set is_hidden = ${isHidden}, updated_at = now() where strava_id = ${athleteId}`;
+}

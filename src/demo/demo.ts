@@ -1,0 +1,109 @@
+import type { Config } from "../config.js";
+import { connectAthlete } from "../athletes/connect.js";
+import type { AppContext } from "../context.js";
+import type { Log } from "../log.js";
+import { createSimulator, type Simulator } from "../simulator/index.js";
+
+const DEMO_ATHLETES = [
+  { firstname: "Ada", lastname: "Lovelace", history: 260 },
+  { firstname: "Emil", lastname: "Zátopek", history: 180 },
+  { firstname: "Paula", lastname: "Radcliffe", history: 120 },
+  { firstname: "Abebe", lastname: "Bikila", history: 90 },
+  { firstname: "Grete", lastname: "Waitz", history: 60 },
+];
+const NEW_ACTIVITY_EVERY_MS = 20_000;
+
+export interface Demo {
+  config: Config;
+  sim: Simulator;
+  /** Subscribes the simulator to the running service, connects the demo athletes, starts the live feed. */
+  populate(ctx: AppContext): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Demo mode: the built-in Strava simulator runs beside the service and stands in for Strava. The
+ * service itself runs its real code path against it.
+ */
+export async function startDemo(config: Config, log: Log): Promise<Demo> {
+  const sim = createSimulator({ webhookRetryDelayMs: 5_000 });
+  const simPort = config.port + 1100;
+  const server = await sim.listen(simPort, "127.0.0.1");
+  const simUrl = server.url.replace("127.0.0.1", "localhost");
+  const demoConfig: Config = {
+    ...config,
+    strava: { ...config.strava, apiUrl: `${simUrl}/api/v3`, oauthUrl: `${simUrl}/oauth`, clientId: sim.clientId, clientSecret: sim.clientSecret },
+  };
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    config: demoConfig,
+    sim,
+    async populate(ctx) {
+      const subscriptionId = await subscribe(demoConfig, `${config.publicUrl}/webhooks/strava`);
+      await ctx.sql`
+        insert into settings (key, value) values ('strava_subscription_id', ${String(subscriptionId)})
+        on conflict (key) do update set value = excluded.value, updated_at = now()`;
+      const athleteIds: number[] = [];
+      for (const a of DEMO_ATHLETES) athleteIds.push(await connectDemoAthlete(ctx, sim, a));
+      timer = setInterval(() => newActivity(sim, athleteIds, log), NEW_ACTIVITY_EVERY_MS);
+      timer.unref();
+      banner(log, config, simUrl);
+    },
+    async stop() {
+      clearInterval(timer);
+      await server.close();
+    },
+  };
+}
+
+async function subscribe(config: Config, callbackUrl: string): Promise<number> {
+  const body = new URLSearchParams({
+    client_id: String(config.strava.clientId),
+    client_secret: config.strava.clientSecret,
+    callback_url: callbackUrl,
+    verify_token: config.strava.verifyToken,
+  });
+  const res = await fetch(`${config.strava.apiUrl}/push_subscriptions`, { method: "POST", body });
+  const json = (await res.json()) as { id?: number; message?: string };
+  if (!res.ok || typeof json.id !== "number") throw new Error(`demo: the simulator refused the webhook subscription: ${JSON.stringify(json)}`);
+  return json.id;
+}
+
+async function connectDemoAthlete(ctx: AppContext, sim: Simulator, a: (typeof DEMO_ATHLETES)[number]): Promise<number> {
+  const athlete = sim.seedAthlete({ firstname: a.firstname, lastname: a.lastname });
+  sim.seedHistory(athlete.id, { count: a.history, raceShare: 0.2, spacingHours: 40 });
+  const tokens = sim.issueTokens(athlete.id);
+  await connectAthlete(ctx, {
+    athlete: { id: athlete.id, firstname: athlete.firstname, lastname: athlete.lastname },
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: tokens.expires_at,
+    scopes: "read,activity:read_all",
+  });
+  return athlete.id;
+}
+
+/** Now and then a demo athlete uploads a run; one in three is a race, so the board moves. */
+function newActivity(sim: Simulator, athleteIds: number[], log: Log): void {
+  const athleteId = athleteIds[Math.floor(Math.random() * athleteIds.length)];
+  if (athleteId === undefined) return;
+  const isRace = Math.random() < 1 / 3;
+  const activity = sim.createActivity(athleteId, isRace ? { workout_type: 1, sport_type: "Run" } : {});
+  log.info({ activity: activity.id, race: isRace }, "demo: a new activity was uploaded to the simulated Strava");
+}
+
+function banner(log: Log, config: Config, simUrl: string): void {
+  const lines = [
+    "",
+    "  ┌─────────────────────────────────────────────────────────────────────┐",
+    "  │  DEMO MODE: no STRAVA_CLIENT_ID / STRAVA_CLIENT_SECRET configured.   │",
+    "  │  A built-in Strava simulator stands in for Strava; nothing here is   │",
+    "  │  real Strava data. New activities arrive every 20 seconds.          │",
+    "  └─────────────────────────────────────────────────────────────────────┘",
+    `    dashboard:  ${config.publicUrl}`,
+    `    simulator:  ${simUrl}  (control API under /_sim)`,
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  log.warn({ simulator: simUrl }, "demo mode: using the built-in Strava simulator");
+}

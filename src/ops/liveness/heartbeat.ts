@@ -1,0 +1,28 @@
+import { hostname } from "node:os";
+import type { WorkerEvents } from "graphile-worker";
+import type { Sql } from "../../db/client.js";
+
+/**
+ * The ids this process's Graphile Worker pools lock jobs with (`_private_jobs.locked_by`).
+ * In graphile-worker 0.17 every job a pool takes is locked by the pool's id, not the worker's.
+ */
+export function trackWorkerIds(events: WorkerEvents): Set<string> {
+  const ids = new Set<string>();
+  events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
+  return ids;
+}
+
+/** Upserts one `worker_heartbeats` row per worker id: "this process is alive". */
+export async function beat(sql: Sql, workerIds: Iterable<string>): Promise<void> {
+  const ids = [...workerIds];
+  if (ids.length === 0) return;
+  await sql`
+    insert into worker_heartbeats (worker_id, hostname, pid)
+    select unnest(${ids}::text[]), ${hostname()}, ${process.pid}
+    on conflict (worker_id) do update set beat_at = now()`;
+}
+
+/** A process that stops cleanly says so, instead of waiting to be declared dead. */
+export async function forgetWorkers(sql: Sql, workerIds: Iterable<string>): Promise<void> {
+  await sql`delete from worker_heartbeats where worker_id = any(${[...workerIds]}::text[])`;
+}
