@@ -22,6 +22,21 @@ const idList = z
     return ids;
   });
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "15m,2h,12h" → [900, 7200, 43200] (ascending, each a number with unit s/m/h/d). */
+function parseSchedule(value: string, ctx: z.RefinementCtx): number[] {
+  const seconds = value.split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
+    const m = /^(\d+)([smhd])$/.exec(p);
+    return m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : NaN;
+  });
+  if (seconds.some((s) => !(s > 0)) || seconds.some((s, i) => i > 0 && s <= seconds[i - 1]!)) {
+    ctx.addIssue({ code: "custom", message: 'must be ascending durations like "15m,2h,12h"' });
+    return z.NEVER;
+  }
+  return seconds;
+}
+
 const encryptionKey = z.string().transform((v, ctx) => {
   const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
   if (key.length !== 32) {
@@ -49,6 +64,9 @@ const envSchema = z.object({
   ADMIN_ATHLETE_IDS: idList,
   DASHBOARD_VISIBILITY: z.enum(["members", "self", "public"]).optional(),
   RECONCILE_OVERLAP_S: z.coerce.number().int().nonnegative().default(259200),
+  RECONCILE_CRON: z.string().trim().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression").default("0 3 * * *"),
+  FOLLOW_UP_SCHEDULE: z.string().default("15m,2h,12h").transform((v, ctx) => parseSchedule(v, ctx)),
+  MASS_DELETE_GUARD_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   ACTIVITY_SYNC_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_DEAD_AFTER_S: positiveInt(60),
@@ -78,6 +96,12 @@ export interface Config {
   adminAthleteIds: number[];
   dashboardVisibility: "members" | "self" | "public";
   reconcileOverlapSeconds: number;
+  /** Graphile Worker crontab pattern of the club-wide reconcile. */
+  reconcileCron: string;
+  /** Delays (seconds after upload) of the re-checks that catch a run marked as a race later. */
+  followUpScheduleSeconds: number[];
+  /** A reconcile or refresh removing more than this share of an athlete's races is held for an admin. */
+  massDeleteGuardShare: number;
   /** How long an activity-sync waits for more events about the same activity (one API call per burst). */
   activitySyncDebounceMs: number;
   logLevel: string;
@@ -123,6 +147,9 @@ export function loadConfig(env: Env = process.env): Config {
     adminAthleteIds: e.ADMIN_ATHLETE_IDS,
     dashboardVisibility: e.DASHBOARD_VISIBILITY ?? (demo ? "public" : "members"),
     reconcileOverlapSeconds: e.RECONCILE_OVERLAP_S,
+    reconcileCron: e.RECONCILE_CRON,
+    followUpScheduleSeconds: e.FOLLOW_UP_SCHEDULE,
+    massDeleteGuardShare: e.MASS_DELETE_GUARD_SHARE,
     activitySyncDebounceMs: e.ACTIVITY_SYNC_DEBOUNCE_MS,
     logLevel: e.LOG_LEVEL,
     workerDeadAfterSeconds: e.WORKER_DEAD_AFTER_S,

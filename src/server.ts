@@ -9,6 +9,7 @@ import { migrateDatabase } from "./db/migrate.js";
 import { createApp } from "./http/app.js";
 import type { Log } from "./log.js";
 import { startWorker } from "./worker/runner.js";
+import { startFeedListener } from "./stream/listener.js";
 
 export type Role = "web" | "worker" | "all";
 
@@ -47,8 +48,15 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     stack.push(() => database.close());
     const ctx = createContext(config, database, log);
 
-    const server = await listen(createApp(ctx, { web: opts.role !== "worker" }).fetch, config.port);
+    const web = opts.role !== "worker";
+    const feed = web ? await startFeedListener(url, log) : undefined;
+    const server = await listen(createApp(ctx, { web, feed }).fetch, config.port).catch(async (err: unknown) => {
+      await feed?.close();
+      throw err;
+    });
     stack.push(() => closeServer(server));
+    // Released before the server closes, so open SSE streams end cleanly.
+    if (feed) stack.push(() => feed.close());
 
     if (opts.role !== "web") {
       const runner: Runner = await startWorker(ctx, { concurrency: opts.workerConcurrency });

@@ -12,11 +12,14 @@ export interface AthleteSummaryJson {
 
 /** Connected athletes the viewer may see, with their number of (non-removed) races. */
 export async function listAthletes(sql: Sql, scope: AthleteScope): Promise<AthleteSummaryJson[]> {
-  return sql<AthleteSummaryJson[]>`
-    select a.strava_id, trim(a.firstname || ' ' || a.lastname) as name, a.profile_url as profile, a.status,
-      a.last_sync_at,
-      (select count(*)::int from races r where r.athlete_id = a.strava_id and r.removed_at is null) as race_count
+  const rows = await sql<{ athlete: AthleteSummaryJson }[]>`
+    select json_build_object(
+      'strava_id', a.strava_id, 'name', trim(a.firstname || ' ' || a.lastname), 'profile', a.profile_url,
+      'race_count', (select count(*) from races r where r.athlete_id = a.strava_id and r.removed_at is null),
+      'status', a.status, 'last_sync_at', a.last_sync_at
+    ) as athlete
     from athletes a
     where a.status <> 'deauthorized' and not a.is_blocked and ${scopeSql(sql, scope)}
     order by a.firstname, a.lastname, a.strava_id`;
+  return rows.map((r) => r.athlete);
 }

@@ -15,12 +15,15 @@ export interface MeJson {
 }
 
 export async function getMe(sql: Sql, athleteId: number): Promise<MeJson | null> {
-  const [row] = await sql<(Omit<MeJson, "scopes"> & { scopes: string })[]>`
-    select a.strava_id, a.firstname, a.lastname, a.profile_url as profile, a.is_admin, a.is_hidden, a.status, a.scopes,
-      (select ${runJsonSql(sql)} from sync_runs s
-       where s.athlete_id = a.strava_id and s.kind = 'backfill' order by s.created_at desc, s.id desc limit 1) as sync
+  const [row] = await sql<{ me: Omit<MeJson, "scopes"> & { scopes: string } }[]>`
+    select json_build_object(
+      'strava_id', a.strava_id, 'firstname', a.firstname, 'lastname', a.lastname, 'profile', a.profile_url,
+      'is_admin', a.is_admin, 'is_hidden', a.is_hidden, 'status', a.status, 'scopes', a.scopes,
+      'sync', (select ${runJsonSql(sql)} from sync_runs s
+               where s.athlete_id = a.strava_id and s.kind = 'backfill' order by s.created_at desc, s.id desc limit 1)
+    ) as me
     from athletes a where a.strava_id = ${athleteId}`;
-  return row ? { ...row, scopes: row.scopes.split(/[ ,]+/).filter(Boolean) } : null;
+  return row ? { ...row.me, scopes: row.me.scopes.split(/[ ,]+/).filter(Boolean) } : null;
 }
 
 /** The athlete's own consent to appear on the club board. */

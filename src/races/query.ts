@@ -58,7 +58,8 @@ export async function listRaces(sql: Sql, scope: AthleteScope, f: RaceFilters): 
       ${f.min_distance !== undefined ? sql`and r.distance >= ${f.min_distance}` : none}
       ${f.max_distance !== undefined ? sql`and r.distance <= ${f.max_distance}` : none}
       ${f.cursor ? sql`and (r.start_date, r.strava_activity_id) < (${f.cursor.at}::timestamptz, ${f.cursor.id}::bigint)` : none}
-    order by r.start_date desc, r.strava_activity_id desc
+    -- nulls last: the order of races_visible_start_idx / races_athlete_start_idx (a bare desc could not use them)
+    order by r.start_date desc nulls last, r.strava_activity_id desc nulls last
     limit ${f.limit + 1}`;
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
@@ -71,7 +72,7 @@ const encodeCursor = (at: string, id: number) => Buffer.from(JSON.stringify([at,
 /** The owner of a (non-removed) race, or null when there is no such race. */
 export async function raceOwner(sql: Sql, activityId: number): Promise<number | null> {
   const [row] = await sql<{ athlete_id: number }[]>`
-    select athlete_id from races where strava_activity_id = ${activityId} and removed_at is null`;
+    select athlete_id::float8 as athlete_id from races where strava_activity_id = ${activityId} and removed_at is null`;
   return row?.athlete_id ?? null;
 }
 

@@ -2,7 +2,7 @@ import type { Sql } from "../db/client.js";
 import { StravaRateLimited } from "./errors.js";
 import type { RateLimitHeaders } from "./rate-limit-headers.js";
 import type { Priority } from "./types.js";
-import { currentWindow, exhaustedWindow, type WindowKind, type WindowLengths } from "./windows.js";
+import { currentWindow, type WindowKind, type WindowLengths } from "./windows.js";
 
 export interface AcquireOptions {
   /** Counts against the read ("non-upload") limit too; every call racesync makes does. */
@@ -65,14 +65,17 @@ export function createRateGate(sql: Sql, opts: GateOptions): RateGate {
       if (full) {
         throw new StravaRateLimited(`Strava budget ${full.bucket} exhausted (${full.used}/${full.limit}) for ${priority} work`, full.window_end);
       }
-      await tx`update strava_budget set used = used + 1, updated_at = now()
-               where (bucket, window_start) in ${tx(windows.map((w) => tx([w.bucket, w.start])))}`;
+      await tx`update strava_budget set used = used + 1, updated_at = now() where ${inWindows(tx as unknown as Sql, windows)}`;
     });
   }
 
   async function record(limits: RateLimitHeaders, recordOpts: { rateLimited?: boolean } = {}): Promise<void> {
-    const full = recordOpts.rateLimited ? exhaustedWindow(limits) : null;
-    const observed = windowsFor(BUCKETS).map((w) => ({ ...w, ...observedOf(w, limits), full: w.kind === full }));
+    const rateLimited = recordOpts.rateLimited ?? false;
+    if (!rateLimited && Object.keys(limits).length === 0) return;
+    const observed = windowsFor(BUCKETS).map((w) => {
+      const seen = observedOf(w, limits);
+      return { ...w, ...seen, full: rateLimited && isExhausted(w, seen, limits) };
+    });
     for (const w of observed) {
       await sql`
         insert into strava_budget (bucket, window_start, window_end, used, "limit")
@@ -118,14 +121,25 @@ async function ensureWindows(sql: Sql, windows: BucketWindow[]): Promise<void> {
 function lockWindows(sql: Sql, windows: BucketWindow[]): Promise<BucketRow[]> {
   return sql<BucketRow[]>`
     select bucket, used, "limit", window_end from strava_budget
-    where (bucket, window_start) in ${sql(windows.map((w) => sql([w.bucket, w.start])))}
-    order by bucket for update`;
+    where ${inWindows(sql, windows)} order by bucket for update`;
 }
 
 function selectWindows(sql: Sql, windows: BucketWindow[]): Promise<BucketRow[]> {
   return sql<BucketRow[]>`
     select bucket, used, "limit", window_end from strava_budget
-    where (bucket, window_start) in ${sql(windows.map((w) => sql([w.bucket, w.start])))}`;
+    where ${inWindows(sql, windows)}`;
+}
+
+function inWindows(sql: Sql, windows: BucketWindow[]) {
+  const buckets = windows.map((w) => w.bucket);
+  const starts = windows.map((w) => w.start.toISOString());
+  return sql`(bucket, window_start) in (select * from unnest(${buckets}::text[], ${starts}::timestamptz[]))`;
+}
+
+/** After a 429: the buckets Strava shows at their limit or, without headers, the short windows. */
+function isExhausted(w: BucketWindow, seen: { used?: number; limit?: number }, limits: RateLimitHeaders): boolean {
+  if (seen.used !== undefined && seen.limit !== undefined) return seen.used >= seen.limit;
+  return Object.keys(limits).length === 0 && w.kind === "short";
 }
 
 function observedOf(w: BucketWindow, limits: RateLimitHeaders): { used?: number; limit?: number } {

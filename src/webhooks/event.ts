@@ -18,7 +18,7 @@ export const webhookEventSchema = z.object({
   object_id: stravaId,
   owner_id: stravaId,
   subscription_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  event_time: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  event_time: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   updates: updates.default({}),
 });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;

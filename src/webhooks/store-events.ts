@@ -1,6 +1,6 @@
 import type { Sql } from "../db/client.js";
-import { addJob } from "../worker/jobs.js";
 import { dedupeKey, type WebhookEvent } from "./event.js";
+import { addEventJobs } from "./event-jobs.js";
 import type { EventJob } from "./routing.js";
 
 export const SUBSCRIPTION_SETTING = "strava_subscription_id";
@@ -33,11 +33,8 @@ export async function storeEvents(sql: Sql, pending: PendingEvent[]): Promise<{ 
     const expected = settingRows[0] ? Number(settingRows[0].value) : null;
     const accepted = pending.filter((p) => expected === null || p.event.subscription_id === expected);
     const inserted = accepted.length > 0 ? await insertEvents(tx as unknown as Sql, accepted) : new Map<string, string>();
-    await Promise.all(
-      accepted
-        .filter((p) => p.job && inserted.get(dedupeKey(p.event)) === "queued")
-        .map((p) => addJob(tx as unknown as Sql, p.job!.task, p.job!.payload, p.job!.options)),
-    );
+    const newJobs = accepted.filter((p) => p.job && inserted.get(dedupeKey(p.event)) === "queued").map((p) => p.job!);
+    await addEventJobs(tx as unknown as Sql, newJobs);
     const claimed = new Set<string>();
     const results = pending.map((p): StoreResult => {
       if (expected !== null && p.event.subscription_id !== expected) return { kind: "wrong_subscription", expected };

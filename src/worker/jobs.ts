@@ -15,7 +15,7 @@ export async function addJob(sql: Sql, task: string, payload: unknown, opts: Job
   const rows = await sql<{ id: string }[]>`
     select id::text from graphile_worker.add_job(
       ${task},
-      ${JSON.stringify(payload ?? {})}::json,
+      ${JSON.stringify(payload ?? {})}::text::json,
       queue_name => ${opts.queueName ?? null},
       run_at => ${opts.runAt ?? null},
       max_attempts => ${opts.maxAttempts ?? null},

@@ -3,6 +3,7 @@ import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { AppContext } from "../context.js";
 import { startLiveness } from "../ops/liveness/index.js";
 import { metricsOf } from "../ops/metrics/racesync.js";
+import { observeEventLatency } from "../ops/metrics/event-latency.js";
 import { observeJobs } from "../ops/metrics/worker-events.js";
 import { makeCrontab, makeTasks } from "./tasks.js";
 
@@ -16,6 +17,7 @@ export async function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Pr
   const log = ctx.log.child({ component: "worker" });
   const events: WorkerEvents = new EventEmitter();
   observeJobs(events, metricsOf(ctx));
+  observeEventLatency(events, ctx.sql, metricsOf(ctx));
   const liveness = startLiveness(ctx, events);
   const runner = await run({
     events,

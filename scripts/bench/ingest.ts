@@ -1,0 +1,128 @@
+/**
+ * Webhook ingest benchmark: racesync's POST /webhooks/strava (store + add_job, group commit)
+ * against a baseline server doing one plain INSERT per request, under the same HTTP load
+ * (undici Pool, 50 connections, unique valid events, fixed duration, load from a child process).
+ * Then Strava API calls per event through the real worker and the simulator.
+ *
+ *   npx tsx scripts/bench/ingest.ts            (BENCH_SECONDS=10, BENCH_DATABASE_URL optional)
+ */
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { serve, type ServerType } from "@hono/node-server";
+import { Hono } from "hono";
+import postgres from "postgres";
+import { Pool } from "undici";
+import { loadConfig } from "../../src/config.js";
+import { createContext } from "../../src/context.js";
+import { connectDatabase } from "../../src/db/client.js";
+import { createApp } from "../../src/http/app.js";
+import { createLog } from "../../src/log.js";
+import { apiCallsPerEvent } from "./ingest-api-calls.js";
+import { benchDatabase, freePort } from "./lib/postgres.js";
+import { ms, printTable, summarize } from "./lib/stats.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+
+interface LoadResult { sent: number; ok: number; seconds: number; p50: number; p99: number }
+
+async function main(): Promise<void> {
+  const pg = await benchDatabase();
+  try {
+    const baseline = await measure("baseline", await baselineServer(pg.url), 1);
+    const racesync = await measure("racesync", await racesyncServer(pg.url), 2);
+    const ratio = racesync.ok / racesync.seconds / (baseline.ok / baseline.seconds);
+    printTable(`Webhook ingest, ${CONNECTIONS} connections, ${SECONDS} s each`, [row("baseline: one plain INSERT", baseline), row("racesync POST /webhooks/strava", racesync)]);
+    console.log(`throughput ratio racesync / baseline: ${ratio.toFixed(2)} (target ≥ 0.70); racesync p99 ${ms(racesync.p99)} (target < 25 ms)`);
+    printTable("Strava API calls per webhook event (worker + simulator)", await apiCallsPerEvent(pg.url));
+  } finally {
+    await pg.stop();
+  }
+}
+
+const row = (name: string, r: LoadResult) => ({
+  server: name,
+  "events/s": Math.round(r.ok / r.seconds),
+  p50: ms(r.p50),
+  p99: ms(r.p99),
+  "non-200": r.sent - r.ok,
+});
+
+interface Target { url: string; stop(): Promise<void> }
+
+async function measure(name: string, target: Target, runId: number): Promise<LoadResult> {
+  try {
+    const child = fork(fileURLToPath(import.meta.url), ["--load", target.url, String(SECONDS), String(runId)], { execArgv: ["--import", "tsx"] });
+    const result = await new Promise<LoadResult>((resolve, reject) => {
+      child.once("message", (m) => resolve(m as LoadResult));
+      child.once("exit", (code) => reject(new Error(`${name} load generator exited (${code})`)));
+    });
+    child.kill();
+    return result;
+  } finally {
+    await target.stop();
+  }
+}
+
+/** The reference: parse the body, one INSERT, 200. */
+async function baselineServer(url: string): Promise<Target> {
+  const sql = postgres(url, { max: 10, onnotice: () => {} });
+  await sql`create table if not exists bench_events (id bigserial primary key, payload jsonb not null, received_at timestamptz not null default now())`;
+  const app = new Hono();
+  app.post("/webhooks/strava", async (c) => {
+    const body = await c.req.json();
+    await sql`insert into bench_events (payload) values (${sql.json(body)})`;
+    return c.json({ ok: true });
+  });
+  return listen(app.fetch, () => sql.end());
+}
+
+/** The whole racesync web app (every middleware), no worker: only ingest is measured. */
+async function racesyncServer(url: string): Promise<Target> {
+  const config = loadConfig({ STRAVA_VERIFY_TOKEN: "bench", LOG_LEVEL: "silent" });
+  const database = connectDatabase(url);
+  const ctx = createContext(config, database, createLog("silent"));
+  await database.sql`insert into athletes (strava_id) values (1000) on conflict do nothing`;
+  return listen(createApp(ctx, { web: true }).fetch, () => database.close());
+}
+
+async function listen(fetch: (req: Request) => Response | Promise<Response>, close: () => Promise<void>): Promise<Target> {
+  const port = await freePort();
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch, port, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())).then(close),
+  };
+}
+
+/** Child process: keeps 50 connections busy with unique valid events for `seconds`. */
+async function runLoad(url: string, seconds: number, runId: number): Promise<void> {
+  const pool = new Pool(url, { connections: CONNECTIONS });
+  const latencies: number[] = [];
+  let sent = 0;
+  let ok = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < deadline) {
+        const n = sent++;
+        const event = { aspect_type: "create", event_time: 1_760_000_000 + n, object_id: runId * 1e9 + n, object_type: "activity", owner_id: 1000, subscription_id: 1, updates: {} };
+        const t = performance.now();
+        const res = await pool.request({ method: "POST", path: "/webhooks/strava", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+        await res.body.dump();
+        latencies.push(performance.now() - t);
+        if (res.statusCode === 200) ok++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  const s = summarize(latencies);
+  process.send!({ sent, ok, seconds: elapsed, p50: s.p50, p99: s.p99 } satisfies LoadResult);
+}
+
+if (process.argv[2] === "--load") await runLoad(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+else await main();

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StravaUnauthorized } from "../../src/strava/errors.js";
+import { decryptToken } from "../../src/strava/token-crypto.js";
+import { startHarness, type StravaHarness } from "./harness.js";
+
+describe("access tokens", () => {
+  let h: StravaHarness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  const stored = async (athleteId: number) => {
+    const [row] = await h.db.sql<{ access_token_enc: string; refresh_token_enc: string; token_expires_at: Date; status: string; last_sync_error: string | null }[]>`
+      select access_token_enc, refresh_token_enc, token_expires_at, status, last_sync_error from athletes where strava_id = ${athleteId}`;
+    return row!;
+  };
+  const expireSoon = (athleteId: number) =>
+    h.db.sql`update athletes set token_expires_at = now() + interval '2 minutes' where strava_id = ${athleteId}`;
+  const refreshForm = (refreshToken: string) =>
+    fetch(`${h.config.strava.oauthUrl}/token`, {
+      method: "POST",
+      body: new URLSearchParams({ client_id: String(h.sim.clientId), client_secret: h.sim.clientSecret, grant_type: "refresh_token", refresh_token: refreshToken }),
+    });
+
+  it("stores tokens as ciphertext only", async () => {
+    const { athleteId, accessToken, refreshToken } = await h.connect();
+    const row = await stored(athleteId);
+    expect(row.access_token_enc).not.toContain(accessToken);
+    expect(row.refresh_token_enc).not.toContain(refreshToken);
+    expect(decryptToken(h.config.tokenEncryptionKey, row.refresh_token_enc)).toBe(refreshToken);
+  });
+
+  it("uses a fresh token without calling Strava", async () => {
+    const { athleteId } = await h.connect();
+    const before = h.sim.counters.requests("POST /oauth/token");
+    await expect(h.strava.forAthlete(athleteId, "webhook").getAthlete()).resolves.toMatchObject({ id: athleteId });
+    expect(h.sim.counters.requests("POST /oauth/token")).toBe(before);
+  });
+
+  it("refreshes an expiring token and persists the rotated refresh token, encrypted", async () => {
+    const { athleteId, refreshToken } = await h.connect();
+    await expireSoon(athleteId);
+    await expect(h.strava.forAthlete(athleteId, "webhook").getAthlete()).resolves.toMatchObject({ id: athleteId });
+    const row = await stored(athleteId);
+    const rotated = decryptToken(h.config.tokenEncryptionKey, row.refresh_token_enc);
+    expect(rotated).not.toBe(refreshToken);
+    expect(row.refresh_token_enc).not.toContain(rotated);
+    expect(row.token_expires_at.getTime()).toBeGreaterThan(Date.now() + 3600_000);
+    expect((await refreshForm(refreshToken)).status).toBe(400);
+  });
+
+  it("refreshes once when two workers need a token at the same time", async () => {
+    const { athleteId } = await h.connect();
+    await expireSoon(athleteId);
+    const other = h.makeStrava();
+    const before = h.sim.counters.requests("POST /oauth/token");
+    const [a, b] = await Promise.all([
+      h.strava.forAthlete(athleteId, "webhook").getAthlete(),
+      other.forAthlete(athleteId, "backfill").getAthlete(),
+    ]);
+    expect([a.id, b.id]).toEqual([athleteId, athleteId]);
+    expect(h.sim.counters.requests("POST /oauth/token")).toBe(before + 1);
+  });
+
+  it("marks the athlete needs_reauth when Strava rejects the refresh token", async () => {
+    const { athleteId, refreshToken } = await h.connect();
+    await refreshForm(refreshToken); // rotation: the stored refresh token is now dead
+    await expireSoon(athleteId);
+    const api = h.strava.forAthlete(athleteId, "webhook");
+    await expect(api.getAthlete()).rejects.toBeInstanceOf(StravaUnauthorized);
+    expect(await stored(athleteId)).toMatchObject({ status: "needs_reauth", last_sync_error: expect.stringContaining("refresh token") });
+    const before = h.sim.counters.requests("POST /oauth/token");
+    await expect(api.getAthlete()).rejects.toThrow(/must reconnect/);
+    expect(h.sim.counters.requests("POST /oauth/token")).toBe(before);
+  });
+
+  it("refuses deauthorized, blocked and unknown athletes with a clear message", async () => {
+    const { athleteId: deauthorized } = await h.connect();
+    await h.db.sql`update athletes set status = 'deauthorized' where strava_id = ${deauthorized}`;
+    const { athleteId: blocked } = await h.connect();
+    await h.db.sql`update athletes set is_blocked = true where strava_id = ${blocked}`;
+    const { athleteId: tokenless } = await h.connect();
+    await h.db.sql`update athletes set access_token_enc = null, refresh_token_enc = null where strava_id = ${tokenless}`;
+    const call = (id: number) => h.strava.forAthlete(id, "webhook").getAthlete();
+    await expect(call(deauthorized)).rejects.toThrow(/deauthorized/);
+    await expect(call(blocked)).rejects.toThrow(/blocked/);
+    await expect(call(tokenless)).rejects.toThrow(/no stored Strava tokens/);
+    await expect(call(424242)).rejects.toThrow(/not connected/);
+    expect((await stored(deauthorized)).status).toBe("deauthorized");
+  });
+
+  it("deauthorizes with the athlete's token and tolerates an already revoked one", async () => {
+    const { athleteId } = await h.connect();
+    const before = h.sim.counters.requests("POST /oauth/deauthorize");
+    await h.strava.deauthorize(athleteId);
+    await expect(h.strava.deauthorize(athleteId)).resolves.toBeUndefined(); // Strava answers 401 now
+    expect(h.strava.calls.count("POST /oauth/deauthorize 401")).toBe(1);
+    expect(h.sim.counters.requests("POST /oauth/deauthorize")).toBe(before + 2);
+    await expect(h.strava.forAthlete(athleteId, "webhook").getAthlete()).rejects.toBeInstanceOf(StravaUnauthorized);
+  });
+});
