@@ -9,6 +9,9 @@ import type { StravaActivity } from "../strava/types.js";
 import { markActivityEvents, type EventOutcome } from "../webhooks/outcomes.js";
 import { deferJob } from "../worker/defer.js";
 import { syncableState } from "./activity-athlete.js";
+import { needsFollowUp, scheduleFollowUps } from "./follow-up.js";
+
+const FOLLOW_UP_WINDOW_MS = 2 * 24 * 3600 * 1000;
 
 export const activityPayload = z.object({ athleteId: z.number().int().positive(), activityId: z.number().int().positive() });
 type ActivityPayload = z.infer<typeof activityPayload>;
@@ -28,7 +31,7 @@ export function activitySyncTask(ctx: AppContext): Task {
     }
     try {
       const activity = await ctx.strava.forAthlete(payload.athleteId, "webhook").getActivity(payload.activityId);
-      const outcome = await applyIfStillConnected(ctx.sql, payload, activity);
+      const outcome = await applyIfStillConnected(ctx, payload, activity);
       await markActivityEvents(ctx.sql, payload.activityId, outcome, { upTo });
     } catch (err) {
       await handleFailure(ctx, helpers, payload, err);
@@ -40,14 +43,26 @@ export function activitySyncTask(ctx: AppContext): Task {
  * Applies under a share lock on the athlete row, so a deauthorization that committed while we
  * were fetching is seen (and no race of a departed athlete comes back).
  */
-async function applyIfStillConnected(sql: Sql, p: ActivityPayload, activity: StravaActivity): Promise<EventOutcome> {
-  return sql.begin(async (tx) => {
-    const state = await syncableState(tx as unknown as Sql, p.athleteId, { lock: true });
+async function applyIfStillConnected(ctx: AppContext, p: ActivityPayload, activity: StravaActivity): Promise<EventOutcome> {
+  return ctx.sql.begin(async (begun) => {
+    const tx = begun as unknown as Sql;
+    const state = await syncableState(tx, p.athleteId, { lock: true });
     if (state !== "active") return state;
-    const change = await applyActivity(tx as unknown as Sql, activity);
+    const change = await applyActivity(tx, activity);
+    if (isRecentUpload(activity) && needsFollowUp(activity)) {
+      await scheduleFollowUps(ctx, tx, { athleteId: p.athleteId, activityId: p.activityId, createdAt: new Date() });
+    }
     if (isRace(activity)) return "synced";
     return change === "removed" ? "removed" : "not_a_race";
   });
+}
+
+/**
+ * Strava sends no event when a run is later marked as a race, so fresh runs get follow-up checks.
+ * "Fresh" is judged by start date, since a burst of events may fold a create into a later update.
+ */
+function isRecentUpload(activity: StravaActivity): boolean {
+  return Date.now() - Date.parse(activity.start_date) < FOLLOW_UP_WINDOW_MS;
 }
 
 /** Permanent outcomes are recorded and the job ends; only transient failures are retried. */

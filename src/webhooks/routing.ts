@@ -33,13 +33,16 @@ export function jobFor(event: WebhookEvent, debounceMs: number, now = Date.now()
   const payload = { athleteId: event.owner_id, activityId: event.object_id };
   const jobKey = activityJobKey(event.object_id);
   if (event.aspect_type === "delete") return { task: ACTIVITY_DELETE, payload, options: { jobKey, priority: 0 } };
+  // A new upload is fetched at once (it is what a dashboard waits for); updates are debounced so a
+  // burst of edits costs one call. Later events fold into a pending job and keep its earlier run_at.
+  const delayMs = event.aspect_type === "create" ? 0 : debounceMs;
   return {
     task: ACTIVITY_SYNC,
     payload,
     options: {
       jobKey,
       jobKeyMode: "preserve_run_at",
-      runAt: new Date(now + debounceMs),
+      runAt: new Date(now + delayMs),
       priority: 0,
       maxAttempts: ACTIVITY_SYNC_MAX_ATTEMPTS,
     },

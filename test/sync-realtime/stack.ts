@@ -62,7 +62,7 @@ export async function startRealtimeStack(databaseUrl: string, opts: { env?: Env;
         const [row] = await sql<{ pending: number }[]>`
           select (select count(*)::int from webhook_events where outcome = 'queued')
                + (select count(*)::int from graphile_worker.jobs where attempts < max_attempts
-                   and (task_identifier like 'activity-%' or task_identifier = 'athlete-deauthorize')) as pending`;
+                   and task_identifier in ('activity-sync', 'activity-delete', 'athlete-deauthorize')) as pending`;
         if (row!.pending === 0) return;
         if (Date.now() > deadline) throw new Error(`still ${row!.pending} events/jobs pending after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));

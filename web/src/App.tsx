@@ -5,6 +5,7 @@ import { RacesPage } from "./pages/RacesPage.js";
 import { currentPath, Link } from "./router.js";
 import { SessionProvider, useSession } from "./session.js";
 import { streamState } from "./stream.js";
+import { Avatar } from "./ui/Avatar.js";
 import { PoweredByStrava } from "./ui/strava.js";
 
 function LiveIndicator() {
@@ -46,9 +47,7 @@ function Header() {
           <Show when={session.me()}>
             {(me) => (
               <Link href="/me" class="avatar-link">
-                <Show when={me().profile} fallback={<span class="avatar avatar-fallback" aria-hidden="true">{me().firstname?.[0] ?? "?"}</span>}>
-                  <img class="avatar" src={me().profile ?? ""} alt="" width="28" height="28" />
-                </Show>
+                <Avatar url={me().profile} name={me().firstname} size={28} />
                 <span class="sr-only">Signed in as {me().firstname} {me().lastname}</span>
               </Link>
             )}

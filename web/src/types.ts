@@ -70,7 +70,7 @@ export interface Me {
   is_admin: boolean;
   is_hidden: boolean;
   status: AthleteStatus;
-  scopes: string[] | string;
+  scopes: string[];
   sync: SyncRun | null;
 }
 
@@ -93,15 +93,23 @@ export type AdminSyncStatus =
   | "blocked"
   | "error";
 
-export interface AdminAthlete extends AthleteSummary {
-  status?: AdminSyncStatus | string;
-  status_message?: string | null;
-  error?: string | null;
-  last_success_at?: string | null;
-  last_sync_at?: string | null;
-  api_calls_last_day?: number;
-  is_hidden?: boolean;
-  is_blocked?: boolean;
+/** GET /api/admin/athletes (src/admin/athletes.ts). */
+export interface AdminAthlete {
+  strava_id: number;
+  name: string;
+  profile_url: string | null;
+  is_admin: boolean;
+  is_hidden: boolean;
+  is_blocked: boolean;
+  scopes: string[];
+  scope_health: { status: "ok" | "warning" | "error"; message: string | null };
+  sync_status: AdminSyncStatus;
+  sync_error: string | null;
+  active_run_id: number | null;
+  last_success_at: string | null;
+  race_count: number;
+  api_calls_24h: number;
+  connected_at: string;
 }
 
 export interface BudgetWindow {

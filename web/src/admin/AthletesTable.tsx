@@ -99,7 +99,7 @@ export function AthletesTable(props: {
                 <tbody>
                   <For each={athletes()}>
                     {(a) => (
-                      <tr data-testid="admin-athlete-row" data-athlete-id={a.strava_id} data-status={a.status}>
+                      <tr data-testid="admin-athlete-row" data-athlete-id={a.strava_id} data-status={a.sync_status}>
                         <td>
                           <a href={stravaAthleteUrl(a.strava_id)} target="_blank" rel="noopener noreferrer">
                             {athleteName(a)}
@@ -111,14 +111,17 @@ export function AthletesTable(props: {
                           </span>
                         </td>
                         <td>
-                          <StatusBadge status={a.status} />
-                          <Show when={a.status_message || a.error}>
-                            <span class="small status-msg block">{a.status_message || a.error}</span>
+                          <StatusBadge status={a.sync_status} />
+                          <Show when={a.sync_error}>
+                            <span class="small status-msg block">{a.sync_error}</span>
+                          </Show>
+                          <Show when={a.scope_health.message}>
+                            <span class="small status-msg block">{a.scope_health.message}</span>
                           </Show>
                         </td>
-                        <td class="nowrap">{formatRelative(a.last_success_at ?? a.last_sync_at)}</td>
+                        <td class="nowrap">{formatRelative(a.last_success_at)}</td>
                         <td class="num">{formatCount(a.race_count)}</td>
-                        <td class="num">{formatCount(a.api_calls_last_day)}</td>
+                        <td class="num">{formatCount(a.api_calls_24h)}</td>
                         <td class="nowrap">
                           <button
                             type="button"

@@ -77,7 +77,7 @@ export function AdminPage() {
         <Spinner />
       </Match>
       <Match when={session.state().status === "anonymous"}>
-        <section class="panel hero">
+        <section class="panel hero" data-testid="admins-only">
           <h1>Admins only</h1>
           <p class="muted">Sign in with an admin account to see this page.</p>
           <ConnectWithStrava />

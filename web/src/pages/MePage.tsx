@@ -8,6 +8,7 @@ import { RaceTable } from "../races/RaceTable.js";
 import { useSession } from "../session.js";
 import { subscribe } from "../stream.js";
 import type { Me } from "../types.js";
+import { Avatar } from "../ui/Avatar.js";
 import { createConfirm } from "../ui/confirm.js";
 import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
 import { ConnectWithStrava, StravaLogo } from "../ui/strava.js";
@@ -146,9 +147,7 @@ function SignedIn(props: { me: Me }) {
   return (
     <>
       <div class="profile">
-        <Show when={props.me.profile} fallback={<span class="avatar avatar-lg avatar-fallback" aria-hidden="true">{props.me.firstname?.[0] ?? "?"}</span>}>
-          <img class="avatar avatar-lg" src={props.me.profile ?? ""} alt="" width="56" height="56" />
-        </Show>
+        <Avatar url={props.me.profile} name={props.me.firstname} size={56} large />
         <div>
           <h1>
             {props.me.firstname} {props.me.lastname}

@@ -1,4 +1,4 @@
-import { createSignal, Match, Show, Switch } from "solid-js";
+import { createMemo, createSignal, Match, Show, Switch } from "solid-js";
 import { isUnauthorized } from "../api.js";
 import { RaceCharts } from "../charts/RaceCharts.js";
 import { EMPTY_FILTERS, type RaceFilters } from "../races/filters.js";
@@ -25,6 +25,9 @@ export function RacesPage() {
   const [filters, setFilters] = createSignal<RaceFilters>({ ...EMPTY_FILTERS });
   const list = createRaceList(filters);
   const unauthorized = () => isUnauthorized(list.error());
+  // The charts load their own (bigger) pages: only once the board has answered, so a visitor who may
+  // not see it gets one 401, not one per component.
+  const loadedOnce = createMemo<boolean>((was) => was || (!list.loading() && !list.error()), false);
 
   return (
     <Show when={!unauthorized()} fallback={<MembersOnly />}>
@@ -32,7 +35,9 @@ export function RacesPage() {
         <h1>Club races</h1>
         <p class="muted">Every race the club runs on Strava, newest first. New ones appear here as they happen.</p>
       </div>
-      <RaceCharts filters={filters()} />
+      <Show when={loadedOnce()}>
+        <RaceCharts filters={filters()} />
+      </Show>
       <section class="panel" aria-labelledby="race-list-title">
         <h2 id="race-list-title" class="sr-only">
           Races

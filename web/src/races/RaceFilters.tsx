@@ -1,5 +1,6 @@
 import { createResource, For, Show } from "solid-js";
 import { api, athleteName } from "../api.js";
+import { useSession } from "../session.js";
 import { EMPTY_FILTERS, PRESET_KEYS, PRESETS, type DistancePreset, type RaceFilters } from "./filters.js";
 
 const DISTANCE_OPTIONS: Array<{ value: DistancePreset; label: string }> = [
@@ -9,7 +10,9 @@ const DISTANCE_OPTIONS: Array<{ value: DistancePreset; label: string }> = [
 ];
 
 export function RaceFiltersBar(props: { value: RaceFilters; onChange: (f: RaceFilters) => void }) {
-  const [athletes] = createResource(async () => {
+  const session = useSession();
+  // GET /api/athletes is for members, even on a public board: signed-out visitors get no athlete filter.
+  const [athletes] = createResource(() => session.me()?.strava_id, async () => {
     try {
       return (await api.athletes()).sort((a, b) => athleteName(a).localeCompare(athleteName(b)));
     } catch {
@@ -22,25 +25,27 @@ export function RaceFiltersBar(props: { value: RaceFilters; onChange: (f: RaceFi
 
   return (
     <form class="filters" role="search" aria-label="Filter races" onSubmit={(e) => e.preventDefault()}>
-      <div class="field">
-        <label for="filter-athlete">Athlete</label>
-        <select
-          id="filter-athlete"
-          data-testid="filter-athlete"
-          value={props.value.athleteId === null ? "" : String(props.value.athleteId)}
-          onChange={(e) => set({ athleteId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
-        >
-          <option value="">Everyone</option>
-          <For each={athletes() ?? []}>
-            {(a) => (
-              <option value={String(a.strava_id)}>
-                {athleteName(a)}
-                {typeof a.race_count === "number" ? ` (${a.race_count})` : ""}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
+      <Show when={session.me()}>
+        <div class="field">
+          <label for="filter-athlete">Athlete</label>
+          <select
+            id="filter-athlete"
+            data-testid="filter-athlete"
+            value={props.value.athleteId === null ? "" : String(props.value.athleteId)}
+            onChange={(e) => set({ athleteId: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+          >
+            <option value="">Everyone</option>
+            <For each={athletes() ?? []}>
+              {(a) => (
+                <option value={String(a.strava_id)}>
+                  {athleteName(a)}
+                  {typeof a.race_count === "number" ? ` (${a.race_count})` : ""}
+                </option>
+              )}
+            </For>
+          </select>
+        </div>
+      </Show>
       <div class="field">
         <label for="filter-from">From</label>
         <input

@@ -55,12 +55,15 @@ export function toQuery(f: RaceFilters): RaceQuery {
   return q;
 }
 
-const datePart = (iso: string): string => iso.slice(0, 10);
+const utcDay = (iso: string): string => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? "" : new Date(ms).toISOString().slice(0, 10);
+};
 
-/** Does a race belong in a list loaded with these filters? */
+/** Does a race belong in a list loaded with these filters? Dates are whole UTC days, as the API reads them. */
 export function matchesFilters(race: Race, f: RaceFilters): boolean {
   if (f.athleteId !== null && race.athlete?.strava_id !== f.athleteId) return false;
-  const day = datePart(race.start_date_local || race.start_date || "");
+  const day = utcDay(race.start_date);
   if (f.from && day < f.from) return false;
   if (f.to && day > f.to) return false;
   if (f.distance === "other") return presetOf(race.distance) === null;

@@ -55,6 +55,7 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
       if (gen !== generation) return;
       setRaces(page.races);
       setCursor(page.next);
+      goLive();
     } catch (e) {
       if (gen !== generation) return;
       setRaces([]);
@@ -96,16 +97,22 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
 
   createEffect(on(filters, () => void loadFirst()));
 
-  onCleanup(
-    subscribe("race.upserted", (race) => {
-      if (loading() || error()) return;
-      const before = races();
-      const after = upsertRace(before, race, filters(), cursor() === null);
-      setRaces(after);
-      if (after.some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
-    }),
-  );
-  onCleanup(subscribe("race.removed", (ev) => setRaces((list) => removeRace(list, Number(ev.strava_activity_id)))));
+  // The stream opens once a first page loaded: a signed-out visitor of a members-only board
+  // (known only from the 401 on /api/races) then makes no doomed /api/stream request.
+  const unsubscribers: Array<() => void> = [];
+  onCleanup(() => unsubscribers.forEach((unsubscribe) => unsubscribe()));
+  function goLive() {
+    if (unsubscribers.length > 0) return;
+    unsubscribers.push(
+      subscribe("race.upserted", (race) => {
+        if (loading() || error()) return;
+        const after = upsertRace(races(), race, filters(), cursor() === null);
+        setRaces(after);
+        if (after.some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
+      }),
+      subscribe("race.removed", (ev) => setRaces((list) => removeRace(list, Number(ev.strava_activity_id)))),
+    );
+  }
 
   return {
     races,

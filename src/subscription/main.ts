@@ -1,0 +1,37 @@
+import type { Env } from "../config.js";
+import { createSubscription } from "./create.js";
+import { subscriptionEnv } from "./env.js";
+import { COMMAND, say, type Print } from "./output.js";
+import { StravaRefusal } from "./strava-api.js";
+import { deleteSubscription, viewSubscription } from "./view-delete.js";
+
+const USAGE = `usage: ${COMMAND} create | view | delete [id]`;
+
+/** The `npm run subscription` command: returns the exit code, prints through `print`. */
+export async function subscriptionMain(args: string[], env: Env, print: Print): Promise<number> {
+  const s = say(print);
+  const [command, idArg] = args;
+  if (!command || !["create", "view", "delete"].includes(command)) {
+    print(USAGE);
+    return 2;
+  }
+  const config = subscriptionEnv(env);
+  if ("error" in config) {
+    s.fail(`${config.error}: set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (strava.com/settings/api).`);
+    return 1;
+  }
+  const id = idArg === undefined ? undefined : Number(idArg);
+  if (id !== undefined && !Number.isSafeInteger(id)) {
+    s.fail(`"${idArg}" is not a subscription id.`);
+    return 2;
+  }
+  try {
+    if (command === "create") return await createSubscription(config, s);
+    if (command === "view") return await viewSubscription(config, s);
+    return await deleteSubscription(config, s, id);
+  } catch (err) {
+    if (err instanceof StravaRefusal && err.status === 401) s.fail("Strava refused STRAVA_CLIENT_ID / STRAVA_CLIENT_SECRET.");
+    else s.fail(`Could not talk to Strava at ${config.apiUrl}: ${(err as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../support/stack.js";
+import { call, headersFor } from "./helpers.js";
+
+let stack: TestStack;
+const admin = () => headersFor("admin-token", stack.config, { member: 0, admin: 0 });
+const get = (path: string) => call(stack.url, "GET", path, admin());
+const send = (method: string, path: string, body?: unknown) => call(stack.url, method, path, admin(), body);
+
+async function queuedJobs(athleteId: number): Promise<string[]> {
+  const rows = await stack.db.sql<{ task: string }[]>`
+    select t.identifier as task from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+    where j.payload->>'athleteId' = ${String(athleteId)} order by j.id`;
+  return rows.map((r) => r.task);
+}
+
+// Web role only: no worker runs, so the jobs the admin API queues stay visible.
+beforeAll(async () => {
+  stack = await startTestStack({ role: "web" });
+});
+afterAll(() => stack.stop());
+
+describe("GET /api/admin/athletes", () => {
+  it("lists every athlete with sync status, race count, API calls and scope health", async () => {
+    const full = await stack.connect({ scopes: "read,activity:read_all" });
+    const publicOnly = await stack.connect({ scopes: "read,activity:read" });
+    const nothing = await stack.connect({ scopes: "read" });
+    await stack.db.sql`update athletes set backfill_completed_at = now() where strava_id = ${full}`;
+    await stack.db.sql`update sync_runs set status = 'succeeded', api_calls = 3, finished_at = now() where athlete_id = ${full}`;
+    await stack.db.sql`update sync_runs set status = 'failed', error = 'Strava said no', finished_at = now() where athlete_id = ${nothing}`;
+
+    const res = await get("/api/admin/athletes");
+    expect(res.status).toBe(200);
+    const byId = new Map<number, any>(res.json.athletes.map((a: any) => [a.strava_id, a]));
+    expect(byId.get(full)).toMatchObject({ sync_status: "idle", api_calls_24h: 3, race_count: 0, scope_health: { status: "ok" } });
+    expect(byId.get(full).last_success_at).not.toBeNull();
+    expect(byId.get(publicOnly)).toMatchObject({ sync_status: "backfilling", scopes: ["read", "activity:read"] });
+    expect(byId.get(publicOnly).scope_health).toMatchObject({ status: "warning", message: expect.stringContaining("Only Me") });
+    expect(byId.get(nothing)).toMatchObject({ sync_status: "error", sync_error: "Strava said no" });
+    expect(byId.get(nothing).scope_health).toMatchObject({ status: "error", message: expect.stringContaining("nothing can be synced") });
+  });
+
+  it("shows needs_reauth, deauthorized and a permanently failed job as the athlete's state", async () => {
+    const reauth = await stack.connect();
+    const gone = await stack.connect();
+    const failing = await stack.connect();
+    await stack.db.sql`update sync_runs set status = 'succeeded' where athlete_id in (${reauth}, ${gone}, ${failing})`;
+    await stack.db.sql`update athletes set status = 'needs_reauth' where strava_id = ${reauth}`;
+    await stack.db.sql`update athletes set status = 'deauthorized' where strava_id = ${gone}`;
+    await stack.db.sql`update graphile_worker._private_jobs set attempts = max_attempts, last_error = 'token exploded'
+                       where payload->>'athleteId' = ${String(failing)}`;
+    const byId = new Map<number, any>((await get("/api/admin/athletes")).json.athletes.map((a: any) => [a.strava_id, a]));
+    expect(byId.get(reauth).sync_status).toBe("needs_reauth");
+    expect(byId.get(gone).sync_status).toBe("deauthorized");
+    expect(byId.get(failing)).toMatchObject({ sync_status: "error", sync_error: "token exploded" });
+  });
+});
+
+describe("PATCH /api/admin/athletes/:stravaId", () => {
+  it("hides an athlete", async () => {
+    const id = await stack.connect();
+    const res = await send("PATCH", `/api/admin/athletes/${id}`, { is_hidden: true });
+    expect(res.status).toBe(200);
+    expect(res.json.athlete).toMatchObject({ strava_id: id, is_hidden: true, is_blocked: false });
+  });
+
+  it("blocking removes the athlete's queued jobs and cancels their backfill", async () => {
+    const id = await stack.connect();
+    expect(await queuedJobs(id)).toEqual(["athlete-backfill"]);
+    const res = await send("PATCH", `/api/admin/athletes/${id}`, { is_blocked: true });
+    expect(res.json.athlete).toMatchObject({ is_blocked: true, sync_status: "blocked" });
+    expect(await queuedJobs(id)).toEqual([]);
+    const [run] = await stack.db.sql`select status from sync_runs where athlete_id = ${id}`;
+    expect(run!.status).toBe("cancelled");
+  });
+
+  it("a blocked athlete's webhook events are stored as ignored and queue no work (no API call)", async () => {
+    const id = await stack.connect();
+    await send("PATCH", `/api/admin/athletes/${id}`, { is_blocked: true });
+    const activity = stack.sim.createActivity(id, { sport_type: "Run", workout_type: 1 });
+    await stack.sim.deliveries.idle();
+    const [event] = await stack.db.sql`select outcome, job_key from webhook_events where object_id = ${activity.id}`;
+    expect(event).toMatchObject({ outcome: "ignored_blocked", job_key: null });
+    expect(await queuedJobs(id)).toEqual([]);
+  });
+
+  it("rejects unknown fields, wrong types and unknown athletes", async () => {
+    const id = await stack.connect();
+    const wrongType = await send("PATCH", `/api/admin/athletes/${id}`, { is_hidden: "yes" });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json.error).toMatchObject({ code: "VALIDATION", field: "is_hidden" });
+    expect((await send("PATCH", `/api/admin/athletes/${id}`, { is_admin: true })).status).toBe(400);
+    expect((await send("PATCH", "/api/admin/athletes/424242", { is_hidden: true })).status).toBe(404);
+    expect((await send("PATCH", "/api/admin/athletes/abc", { is_hidden: true })).status).toBe(400);
+  });
+});
+
+describe("admin sync control", () => {
+  it("starts a reconcile or full refresh → 202 with the run id, queued as a job", async () => {
+    const id = await stack.connect();
+    const res = await send("POST", `/api/admin/athletes/${id}/sync`, { mode: "full", dry_run: true });
+    expect(res.status).toBe(202);
+    const [run] = await stack.db.sql`select kind, trigger, dry_run, status from sync_runs where id = ${res.json.run_id}`;
+    expect(run).toMatchObject({ kind: "full", trigger: "admin", dry_run: true, status: "queued" });
+    expect(await queuedJobs(id)).toContain("athlete-reconcile");
+  });
+
+  it("refuses a bad mode and an unknown athlete", async () => {
+    const id = await stack.connect();
+    const bad = await send("POST", `/api/admin/athletes/${id}/sync`, { mode: "everything" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.field).toBe("mode");
+    expect((await send("POST", "/api/admin/athletes/424242/sync", { mode: "full" })).status).toBe(404);
+  });
+
+  it("stop removes queued jobs and cancels the runs", async () => {
+    const id = await stack.connect();
+    await send("POST", `/api/admin/athletes/${id}/sync`, { mode: "reconcile" });
+    const res = await send("POST", `/api/admin/athletes/${id}/sync/stop`);
+    expect(res.status).toBe(200);
+    expect(res.json.cancelled_runs).toBe(2);
+    expect(await queuedJobs(id)).toEqual([]);
+    const runs = await stack.db.sql`select status from sync_runs where athlete_id = ${id}`;
+    expect(runs.map((r) => r.status)).toEqual(["cancelled", "cancelled"]);
+  });
+
+  it("reconcile-all starts a reconcile for every athlete whose backfill finished", async () => {
+    const done = await stack.connect();
+    const pending = await stack.connect();
+    await stack.db.sql`update athletes set backfill_completed_at = null`;
+    await stack.db.sql`update athletes set backfill_completed_at = now() where strava_id = ${done}`;
+    const res = await send("POST", "/api/admin/reconcile");
+    expect(res.status).toBe(202);
+    expect(res.json.run_ids).toHaveLength(1);
+    const [run] = await stack.db.sql`select athlete_id::float8 as athlete_id, trigger from sync_runs where id = ${res.json.run_ids[0]}`;
+    expect(run).toMatchObject({ athlete_id: done, trigger: "admin" });
+    expect(await queuedJobs(pending)).toEqual(["athlete-backfill"]);
+  });
+});

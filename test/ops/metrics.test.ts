@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, TEST_ADMIN_TOKEN, type TestStack } from "../support/stack.js";
+import { addJob } from "../../src/worker/jobs.js";
+import { parsePrometheus, valueOf } from "./prometheus.js";
+import { waitFor } from "./wait.js";
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ env: { ACTIVITY_SYNC_DEBOUNCE_MS: "0" } });
+});
+afterAll(() => stack.stop());
+
+async function scrape() {
+  const res = await fetch(`${stack.url}/metrics`);
+  expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+  return parsePrometheus(await res.text());
+}
+
+describe("/metrics", () => {
+  it("parses as Prometheus text and its counters move as webhooks become races", async () => {
+    const athlete = await stack.connect();
+    const before = await scrape();
+    const stream = await fetch(`${stack.url}/api/stream`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+
+    const activity = stack.sim.createActivity(athlete, { sport_type: "Run", workout_type: 1 });
+    await waitFor(async () => (await stack.db.sql`select 1 from races where strava_activity_id = ${activity.id}`).length > 0, "the race");
+    await waitFor(async () => valueOf(await scrape(), "racesync_event_to_race_seconds_count") > 0, "the latency sample");
+
+    const after = await scrape();
+    const moved = (name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
+    expect(moved("racesync_jobs_succeeded_total", { task: "activity-sync" })).toBe(1);
+    expect(moved("racesync_job_duration_seconds_count", { task: "activity-sync", outcome: "success" })).toBe(1);
+    expect(moved("racesync_strava_calls_total", { status: "200" })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(after, "racesync_webhook_events", { outcome: "synced" })).toBe(1);
+    expect(valueOf(after, "racesync_event_to_race_seconds_count")).toBe(1);
+    expect(valueOf(after, "racesync_strava_budget_used", { bucket: "overall_short" })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(after, "racesync_strava_budget_limit", { bucket: "read_daily" })).toBeGreaterThan(0);
+    expect(valueOf(after, "racesync_sse_clients")).toBe(1);
+    await stream.body?.cancel();
+  });
+
+  it("counts failed attempts of a task", async () => {
+    const before = await scrape();
+    const task = { task: "activity-sync" };
+    await addJob(stack.db.sql, "activity-sync", { not: "a valid payload" }, { maxAttempts: 1 });
+    const failedBefore = valueOf(before, "racesync_jobs_failed_total", task);
+    await waitFor(async () => valueOf(await scrape(), "racesync_jobs_failed_total", task) === failedBefore + 1, "the failure");
+    const after = await scrape();
+    expect(valueOf(after, "racesync_job_errors_total", task) - valueOf(before, "racesync_job_errors_total", task)).toBe(1);
+    expect(valueOf(after, "racesync_queue_jobs", { ...task, state: "failed" })).toBe(1);
+  });
+});
+
+describe("log retention (maintenance task)", () => {
+  it("deletes sync logs older than 7 days and webhook events older than 30, keeps the rest", async () => {
+    const athlete = await stack.connect();
+    const [run] = await stack.db.sql<{ id: number }[]>`select id from sync_runs where athlete_id = ${athlete} limit 1`;
+    await stack.db.sql`insert into sync_logs (run_id, level, message, at) values
+      (${run!.id}, 'info', 'old', now() - interval '8 days'), (${run!.id}, 'info', 'recent', now() - interval '6 days')`;
+    await stack.db.sql`insert into webhook_events (dedupe_key, subscription_id, object_type, aspect_type, object_id, owner_id, event_time, payload, received_at)
+      values ('old', 1, 'activity', 'create', 1, 1, 1, '{}', now() - interval '31 days'), ('recent', 1, 'activity', 'create', 2, 1, 1, '{}', now() - interval '29 days')`;
+
+    await addJob(stack.db.sql, "maintenance", {});
+    await waitFor(async () => (await stack.db.sql`select 1 from sync_logs where message = 'old'`).length === 0, "retention");
+    expect(await stack.db.sql`select message from sync_logs where run_id = ${run!.id} and message in ('old', 'recent')`).toEqual([{ message: "recent" }]);
+    expect(await stack.db.sql`select dedupe_key from webhook_events where dedupe_key in ('old', 'recent')`).toEqual([{ dedupe_key: "recent" }]);
+  });
+});
