@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -33,6 +33,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const log = opts.log ?? (() => {});
   const bin = await binaries();
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
+  if (owner) await allowTraversal([path.dirname(bin.postgres), path.dirname(dataDir)]);
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(bin.initdb, dataDir, owner);
   else await stopOrphanServer(dataDir, log);
   const child = await launch(bin.postgres, dataDir, opts.port, owner);
@@ -67,6 +68,22 @@ function postgresUser(): Owner {
   } catch {
     execFileSync("useradd", ["--system", "--user-group", USER]);
     return lookup();
+  }
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to reach its binaries and data
+ * directory. A checkout under a private directory (mode 700, as `mktemp -d` makes) blocks it, so
+ * ancestors get the search bit (o+x: pass through, not list) where they lack it.
+ */
+async function allowTraversal(dirs: string[]): Promise<void> {
+  for (const dir of dirs) {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      await mkdir(d, { recursive: true });
+      const { mode } = await stat(d);
+      if ((mode & 0o001) === 0) await chmod(d, mode | 0o001);
+      if (d === path.dirname(d)) break;
+    }
   }
 }
 
