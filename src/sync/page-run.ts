@@ -83,6 +83,9 @@ export async function openPageRun(ctx: AppContext, payload: PagePayload): Promis
  * meanwhile (a job of a killed worker released late): page writes happen exactly once.
  */
 export async function claimPage(tx: Sql, run: PageRun): Promise<boolean> {
+  // The athlete row is locked first, as activity-sync does, so the two never deadlock on a race
+  // row one holds while the other waits for the athlete row (the last page updates it).
+  await tx`select 1 from athletes where strava_id = ${run.athleteId} for no key update`;
   const [row] = await tx<{ pages: number; status: string }[]>`
     select pages, status from sync_runs where id = ${run.id} for update`;
   return !!row && row.pages === run.pages && !FINISHED.has(row.status);

@@ -29,7 +29,7 @@ describe("follow-up checks of new runs", () => {
   it("catches a run marked as a race after upload (Strava sends no event for it)", async () => {
     const { athleteId, run } = await uploadRun();
     h.sim.updateActivity(run.id, { workout_type: 1 });
-    for (let i = 0; i < 100 && !(await h.raceIds(athleteId)).includes(run.id); i++) await pause(50);
+    for (let i = 0; i < 300 && !(await h.raceIds(athleteId)).includes(run.id); i++) await pause(50);
     expect(await h.raceIds(athleteId)).toContain(run.id);
     expect(await pendingFollowUps()).toBe(0); // a race needs no further checks
     expect(h.sim.counters.requests("GET /activities/:id")).toBe(1);
