@@ -1,6 +1,6 @@
 /**
  * Webhook ingest benchmark: racesync's POST /webhooks/strava (store + add_job, group commit)
- * against a baseline server doing one plain INSERT per request, under the same HTTP load
+ * against a baseline of the same server (racesync's HTTP plumbing) doing one plain INSERT per request, under the same HTTP load
  * (undici Pool, 50 connections, unique valid events, fixed duration, load from a child process).
  * Then Strava API calls per event through the real worker and the simulator.
  *
@@ -9,13 +9,11 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { serve, type ServerType } from "@hono/node-server";
-import { Hono } from "hono";
-import postgres from "postgres";
 import { Pool } from "undici";
 import { loadConfig } from "../../src/config.js";
 import { createContext } from "../../src/context.js";
 import { connectDatabase } from "../../src/db/client.js";
-import { createApp } from "../../src/http/app.js";
+import { createApp, createBaseApp } from "../../src/http/app.js";
 import { createLog } from "../../src/log.js";
 import { apiCallsPerEvent } from "./ingest-api-calls.js";
 import { benchDatabase, freePort } from "./lib/postgres.js";
@@ -64,26 +62,31 @@ async function measure(name: string, target: Target, runId: number): Promise<Loa
   }
 }
 
-/** The reference: parse the body, one INSERT, 200. */
+/** The reference: the same server (racesync's HTTP plumbing), but each request is one plain INSERT. */
 async function baselineServer(url: string): Promise<Target> {
-  const sql = postgres(url, { max: 10, onnotice: () => {} });
+  const { ctx, close } = benchContext(url);
+  const sql = ctx.sql;
   await sql`create table if not exists bench_events (id bigserial primary key, payload jsonb not null, received_at timestamptz not null default now())`;
-  const app = new Hono();
+  const app = createBaseApp(ctx);
   app.post("/webhooks/strava", async (c) => {
     const body = await c.req.json();
     await sql`insert into bench_events (payload) values (${sql.json(body)})`;
     return c.json({ ok: true });
   });
-  return listen(app.fetch, () => sql.end());
+  return listen(app.fetch, close);
 }
 
 /** The whole racesync web app (every middleware), no worker: only ingest is measured. */
 async function racesyncServer(url: string): Promise<Target> {
+  const { ctx, close } = benchContext(url);
+  await ctx.sql`insert into athletes (strava_id) values (1000) on conflict do nothing`;
+  return listen(createApp(ctx, { web: true }).fetch, close);
+}
+
+function benchContext(url: string) {
   const config = loadConfig({ STRAVA_VERIFY_TOKEN: "bench", LOG_LEVEL: "silent" });
   const database = connectDatabase(url);
-  const ctx = createContext(config, database, createLog("silent"));
-  await database.sql`insert into athletes (strava_id) values (1000) on conflict do nothing`;
-  return listen(createApp(ctx, { web: true }).fetch, () => database.close());
+  return { ctx: createContext(config, database, createLog("silent")), close: () => database.close() };
 }
 
 async function listen(fetch: (req: Request) => Response | Promise<Response>, close: () => Promise<void>): Promise<Target> {

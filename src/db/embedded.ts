@@ -15,6 +15,8 @@ export interface EmbeddedOptions {
   port: number;
   database?: string;
   log?: (line: string) => void;
+  /** fsync on (default). Throwaway test clusters turn it off for speed. */
+  durable?: boolean;
 }
 
 const USER = "postgres";
@@ -36,7 +38,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (owner) await allowTraversal([path.dirname(bin.postgres), path.dirname(dataDir)]);
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(bin.initdb, dataDir, owner);
   else await stopOrphanServer(dataDir, log);
-  const child = await launch(bin.postgres, dataDir, opts.port, owner);
+  const child = await launch(bin.postgres, dataDir, opts.port, opts.durable ?? true, owner);
   const database = opts.database ?? "racesync";
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`;
   await ensureDatabase(url.replace(/\/[^/]+$/, "/postgres"), database);
@@ -109,8 +111,8 @@ function runToEnd(file: string, args: string[], owner?: Owner): Promise<void> {
   });
 }
 
-function launch(file: string, dataDir: string, port: number, owner?: Owner): Promise<ChildProcess> {
-  const flags = ["-c", "max_connections=300", "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "unix_socket_directories="];
+function launch(file: string, dataDir: string, port: number, durable: boolean, owner?: Owner): Promise<ChildProcess> {
+  const flags = ["-c", "max_connections=300", "-c", "listen_addresses=127.0.0.1", "-c", `fsync=${durable ? "on" : "off"}`, "-c", "unix_socket_directories="];
   return new Promise((resolve, reject) => {
     const child = spawn(file, ["-D", dataDir, "-p", String(port), ...flags], { ...owner, detached: true, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";

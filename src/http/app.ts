@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
@@ -10,6 +9,7 @@ import { session } from "../auth/session.js";
 import { raceRoutes } from "../races/routes.js";
 import type { FeedListener } from "../stream/listener.js";
 import { streamRoutes } from "../stream/routes.js";
+import { limitBodySize } from "./body-limit.js";
 import { healthRoutes } from "./health.js";
 import { adminRoutes } from "../admin/routes.js";
 import { metricsRoutes } from "../ops/routes.js";
@@ -26,13 +26,19 @@ export interface AppOptions {
   feed?: FeedListener;
 }
 
-export function createApp(ctx: AppContext, opts: AppOptions = { web: true }): Hono<AppEnv> {
+/** The HTTP plumbing every racesync server shares: request ids, secure headers, body limit, errors. */
+export function createBaseApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(secureHeaders({ contentSecurityPolicy: contentSecurityPolicy() }));
-  app.use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: { code: "PAYLOAD_TOO_LARGE", message: "request body is larger than 256 KiB" } }, 413) }));
-  if (ctx.config.corsOrigins.length > 0) app.use("/api/*", cors({ origin: ctx.config.corsOrigins, credentials: true }));
+  app.use(limitBodySize(256 * 1024));
   app.onError(handleError(ctx.log));
+  return app;
+}
+
+export function createApp(ctx: AppContext, opts: AppOptions = { web: true }): Hono<AppEnv> {
+  const app = createBaseApp(ctx);
+  if (ctx.config.corsOrigins.length > 0) app.use("/api/*", cors({ origin: ctx.config.corsOrigins, credentials: true }));
   app.route("/", healthRoutes(ctx));
   app.route("/", metricsRoutes(ctx, opts.feed));
   // Before every API route: sets c.var.viewer (session cookie or admin bearer token).

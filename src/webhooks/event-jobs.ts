@@ -1,29 +1,29 @@
-import type { Sql } from "../db/client.js";
 import type { EventJob } from "./routing.js";
 
+/** A Graphile Worker job_spec, plus which add_jobs mode it needs. */
+export interface JobSpec {
+  identifier: string;
+  payload: unknown;
+  run_at: string | null;
+  max_attempts: number | null;
+  job_key: string;
+  priority: number | null;
+  preserve_run_at: boolean;
+}
+
 /**
- * Adds the jobs of one batch of events with graphile_worker.add_jobs (one call per job-key mode
- * instead of one add_job per event). One key may appear once per call, so events about the same
- * activity are folded first: the last event decides the task, a debounced sync keeps the earliest
- * run_at, exactly what successive add_job calls would have left behind.
+ * The jobs of one batch of events, one per job key (add_jobs takes a key once per call). Events
+ * about the same activity are folded: the last event decides the task, and a debounced sync keeps
+ * the earliest run_at — what successive add_job calls would have left behind.
  */
-export async function addEventJobs(sql: Sql, jobs: EventJob[]): Promise<void> {
+export function foldEventJobs(jobs: EventJob[]): JobSpec[] {
   const byKey = new Map<string, EventJob>();
   for (const job of jobs) {
     const earlier = byKey.get(job.options.jobKey);
     byKey.delete(job.options.jobKey); // re-inserted below: last event last
     byKey.set(job.options.jobKey, earlier ? foldInto(earlier, job) : job);
   }
-  const folded = [...byKey.values()];
-  for (const preserveRunAt of [true, false]) {
-    const specs = folded.filter((j) => (j.options.jobKeyMode === "preserve_run_at") === preserveRunAt).map(toSpec);
-    if (specs.length === 0) continue;
-    await sql`
-      select 1 from graphile_worker.add_jobs(
-        array(select json_populate_record(null::graphile_worker.job_spec, spec)
-              from json_array_elements(${JSON.stringify(specs)}::text::json) as spec),
-        ${preserveRunAt})`;
-  }
+  return [...byKey.values()].map(toSpec);
 }
 
 function foldInto(earlier: EventJob, later: EventJob): EventJob {
@@ -32,7 +32,7 @@ function foldInto(earlier: EventJob, later: EventJob): EventJob {
   return { ...later, options: { ...later.options, runAt } };
 }
 
-function toSpec(job: EventJob) {
+function toSpec(job: EventJob): JobSpec {
   return {
     identifier: job.task,
     payload: job.payload,
@@ -40,5 +40,6 @@ function toSpec(job: EventJob) {
     max_attempts: job.options.maxAttempts ?? null,
     job_key: job.options.jobKey,
     priority: job.options.priority ?? null,
+    preserve_run_at: job.options.jobKeyMode === "preserve_run_at",
   };
 }

@@ -25,7 +25,7 @@ export function createReceiver(ctx: AppContext): Receiver {
       }
       return results;
     },
-    { maxBatch: 200, maxInFlight: 2 },
+    { maxBatch: 200, maxInFlight: 1 },
   );
   return {
     async receive(event) {

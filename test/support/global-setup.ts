@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   let teardown = async () => {};
   if (!adminUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), "racesync-test-pg-"));
-    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "postgres" });
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "postgres", durable: false });
     adminUrl = pg.url;
     teardown = async () => {
       await pg.stop();
