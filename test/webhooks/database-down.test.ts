@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type Database } from "../../src/db/client.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/db/embedded.js";
@@ -46,7 +47,10 @@ describe("webhook receiver when Postgres goes away", () => {
 
     pg = await start();
     const acked = events.filter((_, i) => statuses[i] === 200).map((e) => e.object_id as number);
-    const stored = await database.sql<{ object_id: number }[]>`select object_id from webhook_events`;
+    // A fresh client: the pool's idle connections died with the old server.
+    const check = postgres(pg.url, { max: 1, onnotice: () => {} });
+    const stored = await check<{ object_id: number }[]>`select object_id from webhook_events`;
+    await check.end();
     const storedIds = new Set(stored.map((r) => Number(r.object_id)));
     expect(acked.length).toBeGreaterThan(0);
     expect(acked.filter((id) => !storedIds.has(id))).toEqual([]);
