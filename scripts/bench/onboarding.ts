@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const ids = seedAthletes(sim, contexts[0]!);
   const started = Date.now();
   await Promise.all(ids.map((id) => connect(sim, contexts[0]!, id)));
-  const runners = await Promise.all(contexts.map((ctx) => startWorker(ctx, { concurrency: 4, pollInterval: 100 })));
+  const runners = await Promise.all(contexts.map((ctx) => startWorker(ctx, { concurrency: 6, pollInterval: 100 })));
   const converged = await waitForBackfills(contexts[0]!, athletes);
   const seconds = (converged - started) / 1000;
 

@@ -71,7 +71,7 @@ export function updateActivity(ctx: SimContext, id: number, patch: ActivityPatch
 
 export function deleteActivity(ctx: SimContext, id: number): void {
   const activity = ctx.store.activity(id);
-  ctx.store.activities.delete(id);
+  ctx.store.removeActivity(id);
   emitActivityDeleted(ctx, activity);
 }
 
@@ -104,6 +104,6 @@ function insertActivity(ctx: SimContext, athleteId: number, input: SimActivityIn
     private: input.visibility === "only_me",
     start_date_local: isoOf(epochOf(input.start_date) + input.utc_offset),
   };
-  ctx.store.activities.set(activity.id, activity);
+  ctx.store.addActivity(activity);
   return activity;
 }

@@ -71,6 +71,7 @@ export function isoOf(epochSeconds: number): string {
 export class Store {
   readonly athletes = new Map<number, SimAthlete>();
   readonly activities = new Map<number, SimActivity>();
+  private readonly idsByAthlete = new Map<number, Set<number>>();
   private nextAthleteId = FIRST_ATHLETE_ID;
   private nextActivityId = FIRST_ACTIVITY_ID;
   private offsetSeconds = 0;
@@ -110,9 +111,31 @@ export class Store {
     return activity;
   }
 
+  addActivity(activity: SimActivity): void {
+    this.activities.set(activity.id, activity);
+    this.activityIdsOf(activity.athlete_id).add(activity.id);
+  }
+
+  removeActivity(id: number): void {
+    const activity = this.activities.get(id);
+    if (!activity) return;
+    this.activities.delete(id);
+    this.activityIdsOf(activity.athlete_id).delete(id);
+  }
+
+  /** An athlete's activities, newest first (ties: higher id first). */
   activitiesOf(athleteId: number): SimActivity[] {
-    return [...this.activities.values()]
-      .filter((a) => a.athlete_id === athleteId)
-      .sort((a, b) => epochOf(b.start_date) - epochOf(a.start_date) || b.id - a.id);
+    const keyed = [...this.activityIdsOf(athleteId)].map((id) => {
+      const activity = this.activities.get(id)!;
+      return { activity, at: epochOf(activity.start_date) };
+    });
+    keyed.sort((a, b) => b.at - a.at || b.activity.id - a.activity.id);
+    return keyed.map((k) => k.activity);
+  }
+
+  private activityIdsOf(athleteId: number): Set<number> {
+    let ids = this.idsByAthlete.get(athleteId);
+    if (!ids) this.idsByAthlete.set(athleteId, (ids = new Set()));
+    return ids;
   }
 }
