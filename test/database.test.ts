@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../src/db/embedded.js";
 import { migrateDatabase, migrationsCurrent } from "../src/db/migrate.js";
 import { createTestDatabase } from "./support/database.js";
-import { freePort } from "./support/global-setup.js";
+import { freePort } from "./support/net.js";
 
 describe("migrations", () => {
   it("apply to an empty database, are idempotent, and install Graphile Worker", async () => {

@@ -2,7 +2,6 @@
  * Webhook ingest benchmark: racesync's POST /webhooks/strava (store + add_job, group commit)
  * against a baseline of the same server (racesync's HTTP plumbing) doing one plain INSERT per request, under the same HTTP load
  * (undici Pool, 50 connections, unique valid events, fixed duration, load from a child process).
- * Then Strava API calls per event through the real worker and the simulator.
  *
  *   npx tsx scripts/bench/ingest.ts            (BENCH_SECONDS=10, BENCH_DATABASE_URL optional)
  */
@@ -15,8 +14,8 @@ import { createContext } from "../../src/context.js";
 import { connectDatabase } from "../../src/db/client.js";
 import { createApp, createBaseApp } from "../../src/http/app.js";
 import { createLog } from "../../src/log.js";
-import { apiCallsPerEvent } from "./ingest-api-calls.js";
-import { benchDatabase, freePort } from "./lib/postgres.js";
+import { freePort } from "../../test/support/net.js";
+import { benchDatabase } from "./lib/postgres.js";
 import { ms, printTable, summarize } from "./lib/stats.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,7 +31,6 @@ async function main(): Promise<void> {
     const ratio = racesync.ok / racesync.seconds / (baseline.ok / baseline.seconds);
     printTable(`Webhook ingest, ${CONNECTIONS} connections, ${SECONDS} s each`, [row("baseline: one plain INSERT", baseline), row("racesync POST /webhooks/strava", racesync)]);
     console.log(`throughput ratio racesync / baseline: ${ratio.toFixed(2)} (target ≥ 0.70); racesync p99 ${ms(racesync.p99)} (target < 25 ms)`);
-    printTable("Strava API calls per webhook event (worker + simulator)", await apiCallsPerEvent(pg.url));
   } finally {
     await pg.stop();
   }

@@ -43,6 +43,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     clientSecret: ctx.clientSecret,
     listen: (port, host) => listen(sim.app, port, host),
     seedAthlete: (a) => control.seedAthlete(ctx, a),
+    athlete: (id) => ({ ...ctx.store.athlete(id) }),
     seedHistory: (id, o) => control.seedHistory(ctx, id, o),
     createActivity: (id, a) => control.createActivity(ctx, id, a),
     updateActivity: (id, patch) => control.updateActivity(ctx, id, patch),

@@ -30,6 +30,8 @@ export interface Simulator {
   readonly clientSecret: string;
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
   seedAthlete(a?: SeedAthleteInput): SimAthlete;
+  /** A seeded athlete (a copy); throws for an unknown id. */
+  athlete(id: number): SimAthlete;
   seedHistory(athleteId: number, opts: HistoryOptions): SimActivity[];
   createActivity(athleteId: number, a?: Partial<SimActivityInput>): SimActivity;
   updateActivity(id: number, patch: ActivityPatch): SimActivity;

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { freePort } from "../support/global-setup.js";
+import { freePort } from "../support/net.js";
 import { startHistoryHarness, simRaceIds, type HistoryHarness } from "./harness.js";
 
 describe("backfill survives a killed worker", () => {

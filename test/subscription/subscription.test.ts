@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSimulator } from "../../src/simulator/index.js";
 import { subscriptionMain } from "../../src/subscription/main.js";
-import { freePort } from "../support/global-setup.js";
+import { freePort } from "../support/net.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { startCallbackServer, VERIFY_TOKEN } from "./callback-server.js";
 

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../src/db/embedded.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
+import { freePort } from "./net.js";
 
 export const TEMPLATE_DB = "racesync_template";
 
@@ -40,16 +40,6 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 declare module "vitest" {
   export interface ProvidedContext {

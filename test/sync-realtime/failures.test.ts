@@ -1,21 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { addJob } from "../../src/worker/jobs.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { startRealtimeStack, type RealtimeStack } from "./stack.js";
+import type { TestDatabase } from "../support/database.js";
+import { startTestStack, type TestStack } from "../support/stack.js";
 
 describe("real-time sync when things go wrong", () => {
-  let db: TestDatabase | undefined;
-  let stack: RealtimeStack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    await db?.destroy();
-  });
+  let stack: TestStack | undefined;
+  afterEach(() => stack?.stop());
   const start = async (env: Record<string, string> = {}) => {
-    db = await createTestDatabase();
-    stack = await startRealtimeStack(db.url, { env });
-    const athleteId = stack.sim.seedAthlete().id;
-    await stack.connect(athleteId);
-    return { db, stack, athleteId };
+    stack = await startTestStack({ env });
+    const athleteId = await stack.connect({ backfill: false });
+    return { db: stack.db, stack, athleteId };
   };
   const raceCount = (db: TestDatabase, athleteId: number) =>
     db.sql<{ n: number }[]>`select count(*)::int as n from races where athlete_id = ${athleteId} and removed_at is null`.then((r) => r[0]!.n);

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEED_CHANNEL } from "../../src/stream/feed.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { startRealtimeStack, type RealtimeStack } from "./stack.js";
+import type { TestDatabase } from "../support/database.js";
+import { startTestStack, type TestStack } from "../support/stack.js";
 
 interface RaceRow { strava_activity_id: number; name: string; event_name: string | null; removed_at: Date | null }
 
 describe("real-time sync from Strava's webhooks to the races table", () => {
   let db: TestDatabase;
-  let stack: RealtimeStack;
+  let stack: TestStack;
   let athleteId: number;
   const feed: Array<{ event: string; data: { strava_activity_id: number } }> = [];
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startRealtimeStack(db.url);
-    athleteId = stack.sim.seedAthlete().id;
-    await stack.connect(athleteId);
+    stack = await startTestStack();
+    db = stack.db;
+    athleteId = await stack.connect({ backfill: false });
     await db.sql.listen(FEED_CHANNEL, (payload) => feed.push(JSON.parse(payload)));
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.destroy();
-  });
+  afterAll(() => stack?.stop());
 
   const race = async (id: number) => (await db.sql<RaceRow[]>`select strava_activity_id, name, event_name, removed_at from races where strava_activity_id = ${id}`)[0];
   const visibleRaceIds = async () => (await db.sql<{ id: number }[]>`select strava_activity_id as id from races where athlete_id = ${athleteId} and removed_at is null order by 1`).map((r) => Number(r.id));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type Database } from "../../src/db/client.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/db/embedded.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
-import { freePort } from "../support/global-setup.js";
+import { freePort } from "../support/net.js";
 import { activityEvent, postEvent, receiverApp, receiverContext } from "./helpers.js";
 
 /** A Postgres of its own, so this test can stop it under the receiver's feet. */

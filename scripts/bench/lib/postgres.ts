@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../../src/db/embedded.js";
 import { migrateDatabase } from "../../../src/db/migrate.js";
+import { freePort } from "../../../test/support/net.js";
 
 /** A migrated database for a benchmark: BENCH_DATABASE_URL, or a throwaway embedded Postgres. */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -23,13 +23,3 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, each in its own process so that none
+ * disturbs another's figures. Pass names to run a subset: `npm run bench -- ingest realtime`.
+ */
+import { spawnSync } from "node:child_process";
+
+const BENCHES: Record<string, { what: string; args: string[] }> = {
+  ingest: { what: "webhook ingest vs a plain-INSERT server, 50 connections", args: [] },
+  realtime: { what: "event → race on an open dashboard; Strava calls per event", args: ["--events", "200"] },
+  onboarding: { what: "200 athletes × 1,000 activities under compressed limits, 2 worker runners", args: [] },
+  "races-api": { what: "GET /api/races at 1M races; web process memory", args: [] },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = wanted.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const [name, bench] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n━━ ${name}: ${bench.what}`);
+  const started = Date.now();
+  const result = spawnSync("node", ["--import", "tsx", "--no-warnings", `scripts/bench/${name}.ts`, ...bench.args], { stdio: "inherit" });
+  console.log(`━━ ${name} ${result.status === 0 ? "done" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (result.status !== 0) failed++;
+}
+process.exit(failed > 0 ? 1 : 0);
