@@ -27,7 +27,8 @@ export interface ConnectResult {
  */
 export async function connectAthlete(ctx: AppContext, input: ConnectInput): Promise<ConnectResult> {
   const key = ctx.config.tokenEncryptionKey;
-  const isAdmin = ctx.config.adminAthleteIds.includes(input.athlete.id);
+  // In demo mode everyone may look around the admin pages; nothing there is real.
+  const isAdmin = ctx.config.demo || ctx.config.adminAthleteIds.includes(input.athlete.id);
   return ctx.sql.begin(async (tx) => {
     const [row] = await tx<{ is_new: boolean; needs_backfill: boolean; is_admin: boolean }[]>`
       insert into athletes (strava_id, firstname, lastname, profile_url, access_token_enc, refresh_token_enc,

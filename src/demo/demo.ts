@@ -99,6 +99,8 @@ function banner(log: Log, config: Config, simUrl: string): void {
     "  │  DEMO MODE: no STRAVA_CLIENT_ID / STRAVA_CLIENT_SECRET configured.   │",
     "  │  A built-in Strava simulator stands in for Strava; nothing here is   │",
     "  │  real Strava data. New activities arrive every 20 seconds.          │",
+    "  │  \"Connect with Strava\" signs you in as a new simulated athlete,     │",
+    "  │  with the admin pages open to you.                                  │",
     "  └─────────────────────────────────────────────────────────────────────┘",
     `    dashboard:  ${config.publicUrl}`,
     `    simulator:  ${simUrl}  (control API under /_sim)`,
