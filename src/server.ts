@@ -47,6 +47,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     const database = connectDatabase(url);
     stack.push(() => database.close());
     const ctx = createContext(config, database, log);
+    stack.push(() => ctx.strava.close());
 
     const web = opts.role !== "worker";
     const feed = web ? await startFeedListener(url, log) : undefined;

@@ -3,6 +3,7 @@ import { connectAthlete } from "../athletes/connect.js";
 import type { AppContext } from "../context.js";
 import type { Log } from "../log.js";
 import { createSimulator, type Simulator } from "../simulator/index.js";
+import { startSync } from "../sync/start.js";
 
 const DEMO_ATHLETES = [
   { firstname: "Ada", lastname: "Lovelace", history: 260 },
@@ -73,13 +74,16 @@ async function connectDemoAthlete(ctx: AppContext, sim: Simulator, a: (typeof DE
   const athlete = sim.seedAthlete({ firstname: a.firstname, lastname: a.lastname });
   sim.seedHistory(athlete.id, { count: a.history, raceShare: 0.2, spacingHours: 40 });
   const tokens = sim.issueTokens(athlete.id);
-  await connectAthlete(ctx, {
+  const connected = await connectAthlete(ctx, {
     athlete: { id: athlete.id, firstname: athlete.firstname, lastname: athlete.lastname },
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresAt: tokens.expires_at,
     scopes: "read,activity:read_all",
   });
+  // The simulator starts afresh each time while the database remembers the last demo: a full
+  // refresh (not a backfill) brings the stored races in line with the new simulated history.
+  if (!connected.isNew && connected.backfillRunId === null) await startSync(ctx, { athleteId: athlete.id, mode: "full", trigger: "admin" });
   return athlete.id;
 }
 

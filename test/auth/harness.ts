@@ -1,17 +1,9 @@
 import type { Hono } from "hono";
-import { loadConfig, type Config } from "../../src/config.js";
+import { loadConfig } from "../../src/config.js";
 import { createContext, type AppContext } from "../../src/context.js";
-import { Hono as HonoApp } from "hono";
-import { athleteRoutes } from "../../src/athletes/routes.js";
-import { authRoutes } from "../../src/auth/routes.js";
-import { session } from "../../src/auth/session.js";
-import { handleError } from "../../src/http/handle-error.js";
-import { raceRoutes } from "../../src/races/routes.js";
-import { streamRoutes } from "../../src/stream/routes.js";
+import { createApp, type AppEnv } from "../../src/http/app.js";
 import { createLog } from "../../src/log.js";
 import { createSimulator, type Simulator } from "../../src/simulator/index.js";
-import { decryptToken } from "../../src/strava/token-crypto.js";
-import type { Strava } from "../../src/strava/index.js";
 import type { StravaActivity } from "../../src/strava/types.js";
 import type { FeedListener } from "../../src/stream/listener.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
@@ -24,7 +16,7 @@ export interface Harness {
   simUrl: string;
   database: TestDatabase;
   ctx: AppContext;
-  app: Hono;
+  app: Hono<AppEnv>;
   /** Rebuilds the app after a config change (e.g. dashboardVisibility) or to attach a feed listener. */
   rebuild(opts?: { feed?: FeedListener }): void;
   close(): Promise<void>;
@@ -47,65 +39,20 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     LOG_LEVEL: "silent",
     ...env,
   });
-  const ctx = contextFor(config, database);
+  const ctx = createContext(config, database, createLog("silent"));
   const h: Harness = {
     sim, simUrl, database, ctx,
-    app: buildApp(ctx),
+    app: createApp(ctx, { web: true }),
     rebuild(opts = {}) {
-      h.app = buildApp(ctx, opts.feed);
+      h.app = createApp(ctx, { web: true, feed: opts.feed });
     },
     async close() {
-      await (ctx.strava as Partial<{ close(): Promise<void> }>).close?.();
+      await ctx.strava.close();
       await database.destroy();
       await closeSim();
     },
   };
   return h;
-}
-
-/**
- * The routes of this feature as src/http/app.ts mounts them (session first, one error mapper), without
- * the other features' routers, so these tests do not depend on work in progress elsewhere.
- */
-function buildApp(ctx: AppContext, feed?: FeedListener): Hono {
-  const app = new HonoApp();
-  app.onError(handleError(ctx.log));
-  app.use("/api/*", session(ctx)).use("/auth/*", session(ctx));
-  app.route("/", authRoutes(ctx)).route("/", athleteRoutes(ctx)).route("/", raceRoutes(ctx));
-  if (feed) app.route("/", streamRoutes(ctx, feed));
-  return app;
-}
-
-/**
- * The real context. Until the Strava layer (src/strava/index.ts) is implemented, its OAuth half is
- * stood in for by plain HTTP calls to the simulator, so these tests exercise the real dance.
- */
-function contextFor(config: Config, database: TestDatabase): AppContext {
-  const log = createLog("silent");
-  try {
-    return createContext(config, database, log);
-  } catch {
-    const base = { config, database, db: database.db, sql: database.sql, log };
-    return { ...base, strava: oauthOnlyStrava(base) } as AppContext;
-  }
-}
-
-function oauthOnlyStrava(ctx: Pick<AppContext, "config" | "sql">): Strava {
-  const { oauthUrl, clientId, clientSecret } = ctx.config.strava;
-  const post = async (path: string, form: Record<string, string>) => {
-    const res = await fetch(`${oauthUrl}${path}`, { method: "POST", body: new URLSearchParams(form) });
-    if (!res.ok) throw new Error(`${path} → ${res.status}`);
-    return res.json();
-  };
-  return {
-    exchangeCode: (code: string) =>
-      post("/token", { client_id: String(clientId), client_secret: clientSecret, code, grant_type: "authorization_code" }),
-    async deauthorize(athleteId: number) {
-      const [row] = await ctx.sql<{ access_token_enc: string | null }[]>`select access_token_enc from athletes where strava_id = ${athleteId}`;
-      if (!row?.access_token_enc) return;
-      await post("/deauthorize", { access_token: decryptToken(ctx.config.tokenEncryptionKey, row.access_token_enc) });
-    },
-  } as unknown as Strava;
 }
 
 /** A tiny cookie jar for driving the app like a browser. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEED_CHANNEL } from "../../src/stream/feed.js";
+import { readSse } from "../support/sse.js";
 import type { TestDatabase } from "../support/database.js";
 import { startTestStack, type TestStack } from "../support/stack.js";
 
@@ -21,6 +22,17 @@ describe("real-time sync from Strava's webhooks to the races table", () => {
   const race = async (id: number) => (await db.sql<RaceRow[]>`select strava_activity_id, name, event_name, removed_at from races where strava_activity_id = ${id}`)[0];
   const visibleRaceIds = async () => (await db.sql<{ id: number }[]>`select strava_activity_id as id from races where athlete_id = ${athleteId} and removed_at is null order by 1`).map((r) => Number(r.id));
   const simRaceIds = () => stack.sim.racesOf(athleteId).map((a) => a.id).sort((a, b) => a - b);
+
+  it("a race created on Strava reaches GET /api/races and an open dashboard stream", async () => {
+    const stream = readSse(await fetch(`${stack.url}/api/stream`));
+    const created = stack.sim.createActivity(athleteId, { sport_type: "Run", workout_type: 1, name: "Dashboard 5K" });
+    let message = await stream.next();
+    while (!(message.event === "race.upserted" && message.data.strava_activity_id === created.id)) message = await stream.next();
+    expect(message.data).toMatchObject({ name: "Dashboard 5K", athlete: { strava_id: athleteId } });
+    const body = (await (await fetch(`${stack.url}/api/races?athlete_id=${athleteId}`)).json()) as { races: Array<{ strava_activity_id: number }> };
+    expect(body.races.map((r) => r.strava_activity_id)).toContain(created.id);
+    await stream.cancel();
+  });
 
   it("a race created on Strava appears in the races table and on the change feed", async () => {
     const created = stack.sim.createActivity(athleteId, { sport_type: "Run", workout_type: 1, name: "Harbour Half" });
