@@ -7,6 +7,7 @@ import { createSimulator, type Simulator } from "../../src/simulator/index.js";
 import type { StravaActivity } from "../../src/strava/types.js";
 import type { FeedListener } from "../../src/stream/listener.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { simulatorEnv } from "../support/sim-env.js";
 
 export const ADMIN_TOKEN = "admin-token-0123456789abcdef";
 export const PUBLIC_URL = "http://racesync.test";
@@ -27,12 +28,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const { url: simUrl, close: closeSim } = await sim.listen(0);
   const database = await createTestDatabase();
   const config = loadConfig({
-    STRAVA_CLIENT_ID: String(sim.clientId),
-    STRAVA_CLIENT_SECRET: sim.clientSecret,
-    STRAVA_API_URL: `${simUrl}/api/v3`,
-    STRAVA_OAUTH_URL: `${simUrl}/oauth`,
-    SESSION_SECRET: "s".repeat(48),
-    TOKEN_ENCRYPTION_KEY: "ab".repeat(32),
+    ...simulatorEnv(sim, simUrl),
     ADMIN_TOKEN,
     PUBLIC_URL,
     DATABASE_URL: database.url,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { serve } from "@hono/node-server";
 import type { Runner } from "graphile-worker";
 import { connectAthlete } from "../../src/athletes/connect.js";
@@ -11,6 +10,7 @@ import { createSimulator, type Simulator, type SimulatorOptions } from "../../sr
 import { getRun } from "../../src/sync/runs.js";
 import { startWorker } from "../../src/worker/runner.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { simulatorEnv } from "../support/sim-env.js";
 
 /** A simulator, a fresh database, a context and (on demand) worker runners and the web app. */
 export interface HistoryHarness {
@@ -37,12 +37,7 @@ export async function startHistoryHarness(opts: { env?: Record<string, string>; 
   const db = await createTestDatabase();
   const env = {
     DATABASE_URL: db.url,
-    STRAVA_CLIENT_ID: String(sim.clientId),
-    STRAVA_CLIENT_SECRET: sim.clientSecret,
-    SESSION_SECRET: randomBytes(32).toString("hex"),
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-    STRAVA_API_URL: `${server.url}/api/v3`,
-    STRAVA_OAUTH_URL: `${server.url}/oauth`,
+    ...simulatorEnv(sim, server.url),
     STRAVA_VERIFY_TOKEN: "history-verify",
     LOG_LEVEL: "silent",
     ...opts.env,

@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { connectAthlete } from "../../src/athletes/connect.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLog } from "../../src/log.js";
 import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
 import { createStrava, type Strava, type StravaDeps, type StravaOptions } from "../../src/strava/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { simulatorEnv } from "../support/sim-env.js";
 
 export interface StravaHarness {
   sim: Simulator;
@@ -25,12 +25,7 @@ export async function startHarness(opts: { sim?: SimulatorOptions; env?: Record<
   const server = await sim.listen(0);
   const db = await createTestDatabase();
   const config = loadConfig({
-    STRAVA_CLIENT_ID: String(sim.clientId),
-    STRAVA_CLIENT_SECRET: sim.clientSecret,
-    SESSION_SECRET: randomBytes(32).toString("hex"),
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-    STRAVA_API_URL: `${server.url}/api/v3`,
-    STRAVA_OAUTH_URL: `${server.url}/oauth`,
+    ...simulatorEnv(sim, server.url),
     LOG_LEVEL: "silent",
     ...opts.env,
   });

@@ -5,6 +5,7 @@ import { startService, type Role, type RunningService } from "../../src/server.j
 import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
 import { SUBSCRIPTION_SETTING } from "../../src/webhooks/store-events.js";
 import { freePort } from "./net.js";
+import { simulatorEnv } from "./sim-env.js";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 
@@ -58,13 +59,8 @@ export async function startStack(databaseUrl: string, opts: StackOptions = {}): 
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     PUBLIC_URL: url,
-    STRAVA_CLIENT_ID: String(sim.clientId),
-    STRAVA_CLIENT_SECRET: sim.clientSecret,
-    STRAVA_API_URL: `${simServer.url}/api/v3`,
-    STRAVA_OAUTH_URL: `${simServer.url}/oauth`,
+    ...simulatorEnv(sim, simServer.url),
     STRAVA_VERIFY_TOKEN: "test-verify-token",
-    SESSION_SECRET: "s".repeat(40),
-    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     DASHBOARD_VISIBILITY: "public",
     ACTIVITY_SYNC_DEBOUNCE_MS: "200",

@@ -3,6 +3,7 @@ import { api, ApiError, STRAVA_LOGIN_URL } from "../api.js";
 import { BackfillProgress } from "../me/BackfillProgress.js";
 import { EventNameEditor } from "../me/EventNameEditor.js";
 import { EMPTY_FILTERS } from "../races/filters.js";
+import { LoadMore } from "../races/LoadMore.js";
 import { createRaceList } from "../races/race-list.js";
 import { RaceTable } from "../races/RaceTable.js";
 import { useSession } from "../session.js";
@@ -206,13 +207,7 @@ function SignedIn(props: { me: Me }) {
                 />
               )}
             />
-            <Show when={list.hasMore()}>
-              <div class="load-more">
-                <button type="button" class="btn" onClick={() => void list.loadMore()} disabled={list.loadingMore()} data-testid="load-more">
-                  {list.loadingMore() ? "Loading…" : "Load more"}
-                </button>
-              </div>
-            </Show>
+            <LoadMore list={list} />
           </Match>
         </Switch>
       </section>

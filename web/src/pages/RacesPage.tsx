@@ -2,6 +2,7 @@ import { createMemo, createSignal, Match, Show, Switch } from "solid-js";
 import { isUnauthorized } from "../api.js";
 import { RaceCharts } from "../charts/RaceCharts.js";
 import { EMPTY_FILTERS, type RaceFilters } from "../races/filters.js";
+import { LoadMore } from "../races/LoadMore.js";
 import { createRaceList } from "../races/race-list.js";
 import { RaceFiltersBar } from "../races/RaceFilters.js";
 import { RaceTable } from "../races/RaceTable.js";
@@ -64,13 +65,7 @@ export function RacesPage() {
             <Show when={list.error()}>
               <ErrorPanel title="Couldn't load more races" error={list.error()} onRetry={() => void list.loadMore()} />
             </Show>
-            <Show when={list.hasMore()}>
-              <div class="load-more">
-                <button type="button" class="btn" onClick={() => void list.loadMore()} disabled={list.loadingMore()} data-testid="load-more">
-                  {list.loadingMore() ? "Loading…" : "Load more"}
-                </button>
-              </div>
-            </Show>
+            <LoadMore list={list} />
           </Match>
         </Switch>
       </section>
