@@ -74,7 +74,7 @@ describe("GET /api/stream", () => {
 
   it("keeps delivering after the LISTEN connection is dropped", async () => {
     const stream = await open(ana);
-    const listeners = () => h.database.sql`select pid from pg_stat_activity where query ilike 'listen%'`;
+    const listeners = () => h.database.sql`select pid from pg_stat_activity where datname = current_database() and query ilike 'listen%'`;
     const [old] = await listeners();
     await h.database.sql`select pg_terminate_backend(${old!.pid})`;
     while (!(await listeners()).some((r) => r.pid !== old!.pid)) await new Promise((r) => setTimeout(r, 50));
