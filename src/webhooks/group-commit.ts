@@ -9,6 +9,12 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Most transactions in flight at once; further items wait and go together in the next one. */
   maxInFlight: number;
+  /**
+   * How long a batch may wait for company when the writer is idle (ms). Clients answered by one
+   * commit come back within a millisecond or two; without this pause the first of them would go
+   * alone and everyone else would wait behind that one-item commit.
+   */
+  lingerMs?: number;
 }
 
 /**
@@ -18,6 +24,7 @@ export interface GroupCommitOptions {
  */
 export class GroupCommit<I, O> {
   private queue: Array<Waiting<I, O>> = [];
+  private lingering?: NodeJS.Timeout;
   private inFlight = 0;
 
   constructor(
@@ -33,6 +40,21 @@ export class GroupCommit<I, O> {
   }
 
   private pump(): void {
+    const linger = this.opts.lingerMs ?? 0;
+    if (this.queue.length === 0) return;
+    if (linger > 0 && this.queue.length < this.opts.maxBatch && this.inFlight < this.opts.maxInFlight) {
+      this.lingering ??= setTimeout(() => {
+        this.lingering = undefined;
+        this.flush();
+      }, linger);
+      return;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
     while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.inFlight++;

@@ -25,7 +25,7 @@ export function createReceiver(ctx: AppContext): Receiver {
       }
       return results;
     },
-    { maxBatch: 200, maxInFlight: 1 },
+    { maxBatch: 200, maxInFlight: 1, lingerMs: 2 },
   );
   return {
     async receive(event) {
