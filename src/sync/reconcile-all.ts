@@ -21,27 +21,36 @@ export function reconcileAllTask(ctx: AppContext): Task {
 }
 
 /**
- * Queues a reconcile for every active, non-blocked athlete whose backfill finished, staggered by
- * window so the whole club fits the rate-limit budget without starving webhook work. Returns the run ids.
+ * Queues a reconcile for every active, non-blocked athlete whose backfill finished, one after the
+ * other at a pace both the 15-minute and the daily budget can bear without starving webhook work.
+ * Returns the run ids.
  */
 export async function reconcileAllAthletes(ctx: AppContext, opts: { trigger: RunTrigger }): Promise<number[]> {
   const athletes = await ctx.sql<{ id: string }[]>`
     select strava_id::text as id from athletes
     where status = 'active' and not is_blocked and backfill_completed_at is not null
     order by reconcile_watermark nulls first, strava_id`;
-  const perWindow = await athletesPerWindow(ctx);
-  const windowMs = ctx.config.strava.windowSeconds * 1000;
+  const { read, reserve_share } = await ctx.strava.budget.state();
+  const gapMs = reconcileSpacingMs({ ...ctx.config.strava, shortLimit: read.short.limit, dailyLimit: read.daily.limit, reserveShare: reserve_share });
   const now = Date.now();
   const runIds: number[] = [];
   for (const [i, athlete] of athletes.entries()) {
-    const runAt = new Date(now + Math.floor(i / perWindow) * windowMs);
+    const runAt = new Date(now + Math.floor(i * gapMs));
     runIds.push(await startSync(ctx, { athleteId: Number(athlete.id), mode: "reconcile", trigger: opts.trigger, runAt }));
   }
   return runIds;
 }
 
-async function athletesPerWindow(ctx: AppContext): Promise<number> {
-  const budget = await ctx.strava.budget.state();
-  const free = budget.read.short.limit * (1 - budget.reserve_share) * RECONCILE_SHARE_OF_WINDOW;
-  return Math.max(1, Math.floor(free / CALLS_PER_RECONCILE));
+export interface SpacingInput {
+  windowSeconds: number;
+  daySeconds: number;
+  shortLimit: number;
+  dailyLimit: number;
+  reserveShare: number;
+}
+
+/** Milliseconds between two athletes' reconciles: the slower of the paces the two windows allow. */
+export function reconcileSpacingMs(b: SpacingInput): number {
+  const reconcilesPer = (limit: number) => Math.max(1, Math.floor((limit * (1 - b.reserveShare) * RECONCILE_SHARE_OF_WINDOW) / CALLS_PER_RECONCILE));
+  return Math.max((b.windowSeconds * 1000) / reconcilesPer(b.shortLimit), (b.daySeconds * 1000) / reconcilesPer(b.dailyLimit));
 }
