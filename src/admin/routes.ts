@@ -17,7 +17,11 @@ const stravaIdParam = z.object({ stravaId: id });
 const limit = (max: number) => z.coerce.number().int().min(1).max(max).default(50);
 
 const flagsBody = z.strictObject({ is_hidden: z.boolean().optional(), is_blocked: z.boolean().optional() });
-const syncBody = z.strictObject({ mode: z.enum(["reconcile", "full"]), dry_run: z.boolean().default(false) });
+const syncBody = z.strictObject({
+  mode: z.enum(["reconcile", "full"]),
+  dry_run: z.boolean().default(false),
+  allow_mass_delete: z.boolean().default(false),
+});
 const runsQuery = z.object({ athlete_id: id.optional(), status: z.string().max(20).optional(), kind: z.string().max(20).optional(), limit: limit(500) });
 const eventsQuery = z.object({ outcome: z.string().max(40).optional(), limit: limit(500) });
 
@@ -35,7 +39,7 @@ export function adminRoutes(ctx: AppContext): Hono<ViewerEnv> {
   app.post("/athletes/:stravaId/sync", async (c) => {
     const { stravaId } = parseWith(stravaIdParam, c.req.param());
     const body = await parseBody(c, syncBody);
-    return c.json({ run_id: await startAdminSync(ctx, stravaId, { mode: body.mode, dryRun: body.dry_run }) }, 202);
+    return c.json({ run_id: await startAdminSync(ctx, stravaId, { mode: body.mode, dryRun: body.dry_run, allowMassDelete: body.allow_mass_delete }) }, 202);
   });
   app.post("/athletes/:stravaId/sync/stop", async (c) => {
     const { stravaId } = parseWith(stravaIdParam, c.req.param());

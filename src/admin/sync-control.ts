@@ -7,10 +7,10 @@ import { stopAthleteWork } from "./athlete-flags.js";
 export type AdminSyncMode = "reconcile" | "full";
 
 /** An admin-forced reconcile or full refresh of one athlete → the new run's id. */
-export async function startAdminSync(ctx: AppContext, stravaId: number, opts: { mode: AdminSyncMode; dryRun: boolean }): Promise<number> {
+export async function startAdminSync(ctx: AppContext, stravaId: number, opts: { mode: AdminSyncMode; dryRun: boolean; allowMassDelete: boolean }): Promise<number> {
   await requireAthlete(ctx, stravaId);
-  const runId = await startSync(ctx, { athleteId: stravaId, mode: opts.mode, trigger: "admin", dryRun: opts.dryRun });
-  ctx.log.info({ athleteId: stravaId, runId, mode: opts.mode, dryRun: opts.dryRun }, "admin started a sync");
+  const runId = await startSync(ctx, { athleteId: stravaId, mode: opts.mode, trigger: "admin", dryRun: opts.dryRun, allowMassDelete: opts.allowMassDelete });
+  ctx.log.info({ athleteId: stravaId, runId, ...opts }, "admin started a sync");
   return runId;
 }
 

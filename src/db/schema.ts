@@ -123,6 +123,8 @@ export const syncRuns = pgTable(
     /** queued | running | succeeded | failed | cancelled | held */
     status: text("status").notNull().default("queued"),
     dryRun: boolean("dry_run").notNull().default(false),
+    /** An admin confirmed the removals a mass-delete guard held back. */
+    allowMassDelete: boolean("allow_mass_delete").notNull().default(false),
     cursor: jsonb("cursor"),
     pages: integer("pages").notNull().default(0),
     activitiesSeen: integer("activities_seen").notNull().default(0),

@@ -36,6 +36,7 @@ export interface PageRun {
   athleteId: number;
   kind: RunKind;
   dryRun: boolean;
+  allowMassDelete: boolean;
   cursor: RunCursor | null;
   pages: number;
   activitiesSeen: number;
@@ -57,7 +58,7 @@ export interface PagedTask {
  */
 export async function openPageRun(ctx: AppContext, payload: PagePayload): Promise<PageRun | null> {
   const [row] = await ctx.sql<RunRow[]>`
-    select s.id, s.athlete_id, s.kind, s.dry_run, s.cursor, s.pages, s.status, s.cancel_requested,
+    select s.id, s.athlete_id, s.kind, s.dry_run, s.allow_mass_delete, s.cursor, s.pages, s.status, s.cancel_requested,
            a.status as athlete_status, a.is_blocked
     from sync_runs s left join athletes a on a.strava_id = s.athlete_id
     where s.id = ${payload.runId}`;
@@ -73,7 +74,7 @@ export async function openPageRun(ctx: AppContext, payload: PagePayload): Promis
   }
   const run = await updateRun(ctx.sql, payload.runId, { status: "running" });
   return {
-    id: Number(row.id), athleteId: Number(row.athlete_id), kind: row.kind, dryRun: row.dry_run, cursor: row.cursor,
+    id: Number(row.id), athleteId: Number(row.athlete_id), kind: row.kind, dryRun: row.dry_run, allowMassDelete: row.allow_mass_delete, cursor: row.cursor,
     pages: row.pages, activitiesSeen: run.activities_seen, startedAt: new Date(run.started_at!),
   };
 }
@@ -109,6 +110,7 @@ interface RunRow {
   athlete_id: number | string;
   kind: RunKind;
   dry_run: boolean;
+  allow_mass_delete: boolean;
   cursor: RunCursor | null;
   pages: number;
   status: string;

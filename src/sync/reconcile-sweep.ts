@@ -23,7 +23,7 @@ interface Removals {
 export async function sweepRun(tx: Sql, config: Config, run: PageRun, cursor: RunCursor): Promise<void> {
   const removals = await findRemovals(tx, run, cursor);
   const removing = removals.vanished.length + removals.stopped.length;
-  const guard = checkMassDelete(removals.totalRaces, removing, config.massDeleteGuardShare);
+  const guard = checkMassDelete(removals.totalRaces, removing, config.massDeleteGuardShare, run.allowMassDelete);
   const summary = {
     ...(run.dryRun && { dry_run: true, would_insert: cursor.would_insert ?? [], would_update: cursor.would_update ?? [] }),
     [run.dryRun || guard.trips ? "would_delete" : "deleted"]: removals.vanished,

@@ -13,6 +13,7 @@ export interface SyncRunJson {
   trigger: RunTrigger;
   status: RunStatus;
   dry_run: boolean;
+  allow_mass_delete: boolean;
   pages: number;
   activities_seen: number;
   races_upserted: number;
@@ -30,7 +31,7 @@ export interface SyncRunJson {
 export function runJsonSql(sql: Sql) {
   return sql`json_build_object(
     'id', s.id, 'athlete_strava_id', s.athlete_id, 'kind', s.kind, 'trigger', s.trigger, 'status', s.status,
-    'dry_run', s.dry_run, 'pages', s.pages, 'activities_seen', s.activities_seen,
+    'dry_run', s.dry_run, 'allow_mass_delete', s.allow_mass_delete, 'pages', s.pages, 'activities_seen', s.activities_seen,
     'races_upserted', s.races_upserted, 'races_removed', s.races_removed, 'api_calls', s.api_calls,
     'estimated_total', s.estimated_total, 'error', s.error, 'summary', s.summary,
     'created_at', s.created_at, 'started_at', s.started_at, 'finished_at', s.finished_at)`;
@@ -38,11 +39,12 @@ export function runJsonSql(sql: Sql) {
 
 export async function createRun(
   sql: Sql,
-  run: { athleteId: number; kind: RunKind; trigger: RunTrigger; dryRun?: boolean; cursor?: unknown },
+  run: { athleteId: number; kind: RunKind; trigger: RunTrigger; dryRun?: boolean; allowMassDelete?: boolean; cursor?: unknown },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    insert into sync_runs (athlete_id, kind, trigger, dry_run, cursor)
-    values (${run.athleteId}, ${run.kind}, ${run.trigger}, ${run.dryRun ?? false}, ${sql.json((run.cursor ?? null) as never)})
+    insert into sync_runs (athlete_id, kind, trigger, dry_run, allow_mass_delete, cursor)
+    values (${run.athleteId}, ${run.kind}, ${run.trigger}, ${run.dryRun ?? false}, ${run.allowMassDelete ?? false},
+            ${sql.json((run.cursor ?? null) as never)})
     returning id`;
   await publishProgress(sql, row!.id);
   return row!.id;

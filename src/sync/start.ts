@@ -11,6 +11,8 @@ export interface StartSyncInput {
   mode: "reconcile" | "full";
   trigger: RunTrigger;
   dryRun?: boolean;
+  /** Apply removals even past the mass-delete guard (an admin checked the athlete on Strava). */
+  allowMassDelete?: boolean;
   /** When the first page may run (reconcile-all spreads athletes over the budget). */
   runAt?: Date;
 }
@@ -25,7 +27,9 @@ export async function startSync(ctx: Pick<AppContext, "sql">, input: StartSyncIn
     await tx`
       update sync_runs set cancel_requested = true, updated_at = now()
       where athlete_id = ${input.athleteId} and kind in ('reconcile', 'full') and status in ('queued', 'running')`;
-    const runId = Number(await createRun(tx, { athleteId: input.athleteId, kind: input.mode, trigger: input.trigger, dryRun: input.dryRun }));
+    const runId = Number(await createRun(tx, {
+      athleteId: input.athleteId, kind: input.mode, trigger: input.trigger, dryRun: input.dryRun, allowMassDelete: input.allowMassDelete,
+    }));
     const payload: PagePayload & { mode: string; dryRun: boolean } = {
       athleteId: input.athleteId, runId, page: 0, mode: input.mode, dryRun: input.dryRun ?? false,
     };

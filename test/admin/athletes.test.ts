@@ -102,6 +102,9 @@ describe("admin sync control", () => {
     expect(res.status).toBe(202);
     const [run] = await stack.db.sql`select kind, trigger, dry_run, status from sync_runs where id = ${res.json.run_id}`;
     expect(run).toMatchObject({ kind: "full", trigger: "admin", dry_run: true, status: "queued" });
+    const confirmed = await send("POST", `/api/admin/athletes/${id}/sync`, { mode: "full", allow_mass_delete: true });
+    const detail = await send("GET", `/api/admin/sync-runs/${confirmed.json.run_id}`);
+    expect(detail.json).toMatchObject({ kind: "full", allow_mass_delete: true, dry_run: false });
     expect(await queuedJobs(id)).toContain("athlete-reconcile");
   });
 

@@ -95,7 +95,7 @@ describe("reconcile, full refresh, guard and dry run", () => {
     expect(await requestRunCancel(h.ctx.sql, runId)).toBe(false);
   });
 
-  it("the mass-delete guard holds a refresh of an emptied history; nothing is removed", async () => {
+  it("the mass-delete guard holds a refresh of an emptied history until an admin allows the removals", async () => {
     const athleteId = await backfilled(80);
     const before = await h.raceIds(athleteId);
     for (const a of h.sim.activitiesOf(athleteId)) h.sim.deleteActivity(a.id);
@@ -104,6 +104,10 @@ describe("reconcile, full refresh, guard and dry run", () => {
     expect(run.error).toMatch(/mass-delete guard/);
     expect((run.summary as { would_delete: number[] }).would_delete).toHaveLength(before.length);
     expect(await h.raceIds(athleteId)).toEqual(before);
+
+    const confirmed = await h.waitForRun(await startSync(h.ctx, { athleteId, mode: "full", trigger: "admin", allowMassDelete: true }));
+    expect(confirmed.status).toBe("succeeded");
+    expect(await h.raceIds(athleteId)).toEqual([]);
   });
 
   it("a dry run reports what it would insert, update and remove and changes nothing", async () => {

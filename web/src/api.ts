@@ -103,8 +103,8 @@ export const api = {
     athletes: async () => listOf<AdminAthlete>(await request<unknown>("GET", "/api/admin/athletes"), "athletes"),
     updateAthlete: (id: number, patch: { is_hidden?: boolean; is_blocked?: boolean }) =>
       request<unknown>("PATCH", `/api/admin/athletes/${id}`, patch),
-    sync: (id: number, mode: "reconcile" | "full") =>
-      request<{ run_id?: number | string }>("POST", `/api/admin/athletes/${id}/sync`, { mode }),
+    sync: (id: number, mode: "reconcile" | "full", opts: { allowMassDelete?: boolean } = {}) =>
+      request<{ run_id?: number | string }>("POST", `/api/admin/athletes/${id}/sync`, { mode, allow_mass_delete: opts.allowMassDelete ?? false }),
     stop: (id: number) => request<unknown>("POST", `/api/admin/athletes/${id}/sync/stop`),
     reconcileAll: () => request<unknown>("POST", "/api/admin/reconcile"),
     syncRuns: async () => listOf<SyncRun>(await request<unknown>("GET", "/api/admin/sync-runs"), "runs"),

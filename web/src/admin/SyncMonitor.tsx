@@ -4,6 +4,7 @@ import { formatCount, formatDateTime, formatRelative, formatSpan } from "../form
 import { subscribe } from "../stream.js";
 import type { SyncRun, SyncRunDetail } from "../types.js";
 import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
+import type { ConfirmOptions } from "../ui/confirm.js";
 import type { Polled } from "./poll.js";
 import { appendLog, isActive, upsertRun } from "./runs.js";
 
@@ -17,7 +18,15 @@ function RunStatus(props: { status: string }) {
   return <span class={`badge badge-run-${props.status}`}>{props.status}</span>;
 }
 
-function RunDetail(props: { id: number | string; nameOf: (id: number) => string; onStop: (run: SyncRun) => void; onClose: () => void }) {
+interface RunDetailProps {
+  id: number | string;
+  nameOf: (id: number) => string;
+  onStop: (run: SyncRun) => void;
+  onApplyHeld: (run: SyncRun) => void;
+  onClose: () => void;
+}
+
+function RunDetail(props: RunDetailProps) {
   const [detail, setDetail] = createSignal<SyncRunDetail | null>(null);
   const [error, setError] = createSignal<ApiError | null>(null);
 
@@ -73,6 +82,13 @@ function RunDetail(props: { id: number | string; nameOf: (id: number) => string;
               <Show when={d().error}>
                 <p class="field-error">{d().error}</p>
               </Show>
+              <Show when={d().status === "held" && (d().kind === "full" || d().kind === "reconcile")}>
+                <p>
+                  <button type="button" class="btn btn-sm btn-danger-outline" data-testid="apply-held-run" onClick={() => props.onApplyHeld(d())}>
+                    Apply anyway
+                  </button>
+                </p>
+              </Show>
               <Show when={d().logs.length > 0} fallback={<p class="muted small">No log lines.</p>}>
                 <ol class="logs" aria-label="Run log">
                   <For each={d().logs}>
@@ -97,7 +113,14 @@ function RunDetail(props: { id: number | string; nameOf: (id: number) => string;
   );
 }
 
-export function SyncMonitor(props: { polled: Polled<SyncRun[]>; nameOf: (id: number) => string; notify: (m: string, kind?: "ok" | "error") => void }) {
+interface SyncMonitorProps {
+  polled: Polled<SyncRun[]>;
+  nameOf: (id: number) => string;
+  notify: (m: string, kind?: "ok" | "error") => void;
+  confirm: (o: ConfirmOptions) => Promise<boolean>;
+}
+
+export function SyncMonitor(props: SyncMonitorProps) {
   const [selected, setSelected] = createSignal<number | string | null>(null);
   const runs = () => props.polled.data() ?? [];
 
@@ -110,6 +133,25 @@ export function SyncMonitor(props: { polled: Polled<SyncRun[]>; nameOf: (id: num
       void props.polled.refresh();
     } catch (e) {
       props.notify(e instanceof ApiError ? e.message : "Couldn't stop the run.", "error");
+    }
+  }
+
+  /** A run held by the mass-delete guard: an admin who checked Strava runs it again, removals allowed. */
+  async function applyHeld(run: SyncRun) {
+    const ok = await props.confirm({
+      title: "Remove these races?",
+      message: `Run ${run.id} stopped because it would remove many of ${props.nameOf(run.athlete_strava_id)}'s races. Run it again and let it remove them?`,
+      confirmLabel: "Remove the races",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const mode = run.kind === "reconcile" ? "reconcile" : "full";
+      const started = await api.admin.sync(run.athlete_strava_id, mode, { allowMassDelete: true });
+      props.notify(`Started run ${started.run_id ?? ""} with removals allowed.`);
+      void props.polled.refresh();
+    } catch (e) {
+      props.notify(e instanceof ApiError ? e.message : "Couldn't start the run.", "error");
     }
   }
 
@@ -189,7 +231,9 @@ export function SyncMonitor(props: { polled: Polled<SyncRun[]>; nameOf: (id: num
                 </table>
               </div>
               <Show when={selected()} keyed>
-                {(id) => <RunDetail id={id} nameOf={props.nameOf} onStop={(r) => void stop(r)} onClose={() => setSelected(null)} />}
+                {(id) => (
+                  <RunDetail id={id} nameOf={props.nameOf} onStop={(r) => void stop(r)} onApplyHeld={(r) => void applyHeld(r)} onClose={() => setSelected(null)} />
+                )}
               </Show>
             </div>
           </Show>

@@ -62,7 +62,7 @@ function AdminDashboard() {
         <QueueGauges polled={queue} />
       </div>
       <AthletesTable polled={athletes} confirm={ask} notify={notify} />
-      <SyncMonitor polled={runs} nameOf={nameOf} notify={notify} />
+      <SyncMonitor polled={runs} nameOf={nameOf} notify={notify} confirm={ask} />
       <WebhookEvents polled={events} nameOf={nameOf} />
       <ConfirmDialog />
     </>

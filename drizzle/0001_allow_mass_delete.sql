@@ -1,0 +1,1 @@
+ALTER TABLE "sync_runs" ADD COLUMN "allow_mass_delete" boolean DEFAULT false NOT NULL;
