@@ -35,9 +35,12 @@ export const EMBEDDED_PORT = 54329;
 export async function startService(opts: StartOptions): Promise<RunningService> {
   const { config, log } = opts;
   const stack: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const release of stack.reverse()) await release().catch((e) => log.warn({ err: String(e) }, "error during shutdown"));
-  };
+  // Releases everything in reverse order, once: a second stop() waits for the first.
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const release of stack.reverse()) await release().catch((e) => log.warn({ err: String(e) }, "error during shutdown"));
+    })());
   try {
     const embedded = config.databaseUrl ? undefined : await startEmbedded(opts);
     if (embedded) stack.push(() => embedded.stop());

@@ -14,9 +14,11 @@ export type StreamState = "idle" | "connecting" | "live" | "offline";
 
 const EVENT_NAMES: StreamEventName[] = ["race.upserted", "race.removed", "sync.progress", "sync.log"];
 const listeners = new Map<StreamEventName, Set<(data: never) => void>>();
+const reconnectListeners = new Set<() => void>();
 const [state, setState] = createSignal<StreamState>("idle");
 let source: EventSource | null = null;
 let count = 0;
+let everLive = false;
 
 export const streamState = state;
 
@@ -25,7 +27,14 @@ function open(): void {
   setState("connecting");
   const es = new EventSource("/api/stream", { withCredentials: true });
   source = es;
-  es.onopen = () => setState("live");
+  // After a drop, messages sent meanwhile are gone (the server does not replay): tell the
+  // subscribers to refetch what they show.
+  es.onopen = () => {
+    const wasDown = state() === "connecting" && everLive;
+    everLive = true;
+    setState("live");
+    if (wasDown) for (const fn of reconnectListeners) fn();
+  };
   // CONNECTING = the browser is retrying; CLOSED = it gave up (e.g. 401: members only).
   es.onerror = () => setState(es.readyState === EventSource.CLOSED ? "offline" : "connecting");
   for (const name of EVENT_NAMES) {
@@ -44,7 +53,14 @@ function open(): void {
 function close(): void {
   source?.close();
   source = null;
+  everLive = false;
   setState("idle");
+}
+
+/** Called each time the stream comes back after a drop; returns the unsubscribe function. */
+export function onReconnect(fn: () => void): () => void {
+  reconnectListeners.add(fn);
+  return () => reconnectListeners.delete(fn);
 }
 
 /** Subscribe to one event type; returns the unsubscribe function (use it in onCleanup). */

@@ -2,7 +2,7 @@
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { api, ApiError } from "../api.js";
-import { subscribe } from "../stream.js";
+import { onReconnect, subscribe } from "../stream.js";
 import type { Race } from "../types.js";
 import { appendPage, matchesFilters, removeRace, toQuery, upsertRace, type RaceFilters } from "./filters.js";
 
@@ -45,10 +45,11 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
     return { races: page.races.filter((r) => matchesFilters(r, f)), next: page.next_cursor };
   }
 
-  async function loadFirst() {
+  /** The first page again; `quiet` keeps the rows on screen while it loads (after a stream drop). */
+  async function loadFirst(quiet = false) {
     const gen = ++generation;
     const f = filters();
-    setLoading(true);
+    if (!quiet) setLoading(true);
     setError(null);
     try {
       const page = await fetchPage(f, null);
@@ -111,6 +112,7 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
         if (after.some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
       }),
       subscribe("race.removed", (ev) => setRaces((list) => removeRace(list, Number(ev.strava_activity_id)))),
+      onReconnect(() => void loadFirst(true)),
     );
   }
 
