@@ -15,7 +15,7 @@ export interface AdminAthlete {
   active_run_id: number | null;
   last_success_at: string | null;
   race_count: number;
-  /** Sum of sync_runs.api_calls of runs created in the last 24 hours. */
+  /** Strava requests made for the athlete in the last 24 hours (webhook work included). */
   api_calls_24h: number;
   connected_at: string;
 }
@@ -43,8 +43,8 @@ export async function listAdminAthletes(sql: Sql, stravaId?: number): Promise<Ad
       latest.status as latest_run_status, latest.error as latest_run_error,
       (select max(s.finished_at) from sync_runs s where s.athlete_id = a.strava_id and s.status = 'succeeded') as last_success_at,
       (select count(*)::int from races r where r.athlete_id = a.strava_id and r.removed_at is null) as race_count,
-      (select coalesce(sum(s.api_calls), 0)::int from sync_runs s
-        where s.athlete_id = a.strava_id and s.created_at > now() - interval '1 day') as api_calls_24h,
+      (select coalesce(sum(c.calls), 0)::int from athlete_api_calls c
+        where c.athlete_id = a.strava_id and c.hour >= date_trunc('hour', now()) - interval '23 hours') as api_calls_24h,
       (select j.last_error from graphile_worker._private_jobs j
         where j.payload->>'athleteId' = a.strava_id::text and j.attempts >= j.max_attempts
         order by j.updated_at desc limit 1) as failed_job_error

@@ -178,6 +178,17 @@ export const stravaBudget = pgTable(
   (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
 );
 
+/** Strava requests made for each athlete, per hour (admin view "API calls in the last day"). */
+export const athleteApiCalls = pgTable(
+  "athlete_api_calls",
+  {
+    athleteId: id("athlete_id").notNull(),
+    hour: ts("hour").notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.athleteId, t.hour] })],
+);
+
 /** Liveness of worker processes, so jobs held by a dead worker can be released. */
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text("worker_id").primaryKey(),

@@ -10,10 +10,11 @@ export interface RetentionResult {
   webhookEvents: number;
 }
 
-/** Deletes sync logs older than 7 days and webhook events older than 30. */
+/** Deletes sync logs older than 7 days, webhook events older than 30, per-athlete call counts older than 2. */
 export async function applyRetention(sql: Sql): Promise<RetentionResult> {
   const logs = await sql`delete from sync_logs where at < now() - make_interval(days => ${SYNC_LOG_RETENTION_DAYS})`;
   const events = await sql`delete from webhook_events where received_at < now() - make_interval(days => ${WEBHOOK_EVENT_RETENTION_DAYS})`;
+  await sql`delete from athlete_api_calls where hour < now() - interval '2 days'`;
   return { syncLogs: logs.count, webhookEvents: events.count };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countAthleteCall } from "./athlete-calls.js";
 import type { RateGate } from "./budget.js";
 import { StravaUnauthorized } from "./errors.js";
 import type { StravaRequest } from "./http.js";
@@ -25,6 +26,7 @@ export function athleteApi(ctx: TokenContext & { budget: RateGate }, athleteId: 
     await ctx.budget.acquire(priority, { read: true });
     const res = await ctx.http.send({ ...req, method: "GET", url: `${apiUrl}${req.path}`, token });
     await ctx.budget.record(res.limits, { rateLimited: res.status === 429 });
+    await countAthleteCall(ctx.sql, athleteId);
     try {
       return expectOk(res, schema, { windowSeconds, daySeconds });
     } catch (err) {

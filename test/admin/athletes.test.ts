@@ -26,7 +26,8 @@ describe("GET /api/admin/athletes", () => {
     const publicOnly = await stack.connect({ scopes: "read,activity:read" });
     const nothing = await stack.connect({ scopes: "read" });
     await stack.db.sql`update athletes set backfill_completed_at = now() where strava_id = ${full}`;
-    await stack.db.sql`update sync_runs set status = 'succeeded', api_calls = 3, finished_at = now() where athlete_id = ${full}`;
+    await stack.db.sql`update sync_runs set status = 'succeeded', finished_at = now() where athlete_id = ${full}`;
+    for (let i = 0; i < 3; i++) await stack.service.ctx.strava.forAthlete(full, "webhook").getAthlete();
     await stack.db.sql`update sync_runs set status = 'failed', error = 'Strava said no', finished_at = now() where athlete_id = ${nothing}`;
 
     const res = await get("/api/admin/athletes");

@@ -52,17 +52,20 @@ describe("/metrics", () => {
 });
 
 describe("log retention (maintenance task)", () => {
-  it("deletes sync logs older than 7 days and webhook events older than 30, keeps the rest", async () => {
+  it("deletes sync logs older than 7 days, webhook events older than 30 and call counts older than 2, keeps the rest", async () => {
     const athlete = await stack.connect();
     const [run] = await stack.db.sql<{ id: number }[]>`select id from sync_runs where athlete_id = ${athlete} limit 1`;
     await stack.db.sql`insert into sync_logs (run_id, level, message, at) values
       (${run!.id}, 'info', 'old', now() - interval '8 days'), (${run!.id}, 'info', 'recent', now() - interval '6 days')`;
     await stack.db.sql`insert into webhook_events (dedupe_key, subscription_id, object_type, aspect_type, object_id, owner_id, event_time, payload, received_at)
       values ('old', 1, 'activity', 'create', 1, 1, 1, '{}', now() - interval '31 days'), ('recent', 1, 'activity', 'create', 2, 1, 1, '{}', now() - interval '29 days')`;
+    await stack.db.sql`insert into athlete_api_calls (athlete_id, hour, calls) values
+      (${athlete}, date_trunc('hour', now() - interval '3 days'), 5), (${athlete}, date_trunc('hour', now() - interval '1 day'), 2)`;
 
     await addJob(stack.db.sql, "maintenance", {});
     await waitFor(async () => (await stack.db.sql`select 1 from sync_logs where message = 'old'`).length === 0, "retention");
     expect(await stack.db.sql`select message from sync_logs where run_id = ${run!.id} and message in ('old', 'recent')`).toEqual([{ message: "recent" }]);
     expect(await stack.db.sql`select dedupe_key from webhook_events where dedupe_key in ('old', 'recent')`).toEqual([{ dedupe_key: "recent" }]);
+    expect(await stack.db.sql`select calls from athlete_api_calls where athlete_id = ${athlete} and hour < now() - interval '1 hour'`).toEqual([{ calls: 2 }]);
   });
 });
