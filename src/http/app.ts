@@ -50,7 +50,7 @@ export function createApp(ctx: AppContext, opts: AppOptions = { web: true }): Ho
     app.route("/", athleteRoutes(ctx));
     app.route("/", raceRoutes(ctx));
     if (opts.feed) app.route("/", streamRoutes(ctx, opts.feed));
-    app.route("/", staticWeb());
+    app.route("/", staticWeb({ demo: ctx.config.demo }));
   }
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   return app;

@@ -6,6 +6,7 @@ import { currentPath, Link } from "./router.js";
 import { SessionProvider, useSession } from "./session.js";
 import { streamState } from "./stream.js";
 import { Avatar } from "./ui/Avatar.js";
+import { DemoBanner } from "./ui/DemoBanner.js";
 import { PoweredByStrava } from "./ui/strava.js";
 
 function LiveIndicator() {
@@ -74,6 +75,7 @@ export function App() {
   return (
     <SessionProvider>
       <Header />
+      <DemoBanner />
       <main class="container main" id="main">
         <Switch fallback={<NotFound />}>
           <Match when={route() === "/"}>
