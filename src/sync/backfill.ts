@@ -4,12 +4,11 @@ import type { Sql } from "../db/client.js";
 import { isRace } from "../races/rules.js";
 import { applyActivity } from "../races/store.js";
 import type { StravaActivity } from "../strava/types.js";
-import { firstCursor, stepCursor } from "./page-cursor.js";
-import { fetchPage, markAthleteSynced } from "./page-fetch.js";
-import { pageProgress } from "./page-progress.js";
-import { claimPage, finishRun, openPageRun, pagePayloadSchema, queuePage, type PagedTask } from "./page-run.js";
+import { firstCursor } from "./page-cursor.js";
+import { markAthleteSynced } from "./page-fetch.js";
+import { finishRun, type PagedTask } from "./page-run.js";
+import { pagedTask } from "./paged-task.js";
 import { visibleRaceIds } from "./reconcile-page.js";
-import { logRun, updateRun } from "./runs.js";
 
 export const BACKFILL_TASK: PagedTask = {
   task: "athlete-backfill",
@@ -18,34 +17,17 @@ export const BACKFILL_TASK: PagedTask = {
   stravaPriority: "backfill",
 };
 
-/**
- * `athlete-backfill` {athleteId, runId, page?}: ONE page of the athlete's history per job, newest
- * first. The page's races, the cursor, the counts and the job for the next page commit in one
- * transaction, so a crash at any point resumes exactly where the last commit left off.
- */
+/** `athlete-backfill` {athleteId, runId, page?}: the athlete's whole history, newest first, a page per job. */
 export function athleteBackfillTask(ctx: AppContext): Task {
-  return async (raw, helpers) => {
-    const run = await openPageRun(ctx, pagePayloadSchema.parse(raw));
-    if (!run) return;
-    const cursor = run.cursor ?? firstCursor("desc");
-    const page = await fetchPage(ctx, helpers, run, cursor, BACKFILL_TASK.stravaPriority);
-    if (!page) return;
-    const step = stepCursor(cursor, page);
-    await ctx.sql.begin(async (t) => {
-      const tx = t as unknown as Sql;
-      if (!(await claimPage(tx, run))) return;
-      const upserted = await applyAll(tx, step.fresh, run.id);
-      const progress = pageProgress(run, cursor, step);
-      await updateRun(tx, run.id, { ...progress, racesUpserted: upserted });
-      await logRun(tx, run.id, "info", `page ${run.pages + 1}: ${step.fresh.length} activities, ${upserted} races`, {
-        before: cursor.before ?? null,
-        returned: page.length,
-      });
-      if (!step.done) return queuePage(tx, BACKFILL_TASK, run, run.pages + 1);
-      await markAthleteSynced(tx, run.athleteId, { newest: progress.cursor.newest, backfill: true });
-      await finishRun(tx, run.id, { status: "succeeded" }, `backfill complete: ${run.activitiesSeen + step.fresh.length} activities`);
-    });
-  };
+  return pagedTask(ctx, {
+    spec: BACKFILL_TASK,
+    startCursor: () => firstCursor("desc"),
+    apply: async (tx, run, _cursor, fresh) => ({ upserted: await applyAll(tx, fresh, run.id) }),
+    async finish(tx, run, cursor, activitiesSeen) {
+      await markAthleteSynced(tx, run.athleteId, { newest: cursor.newest, backfill: true });
+      await finishRun(tx, run.id, { status: "succeeded" }, `backfill complete: ${activitiesSeen} activities`);
+    },
+  });
 }
 
 /** Upserts the page's races (non-races are soft-removed if present) and counts visible changes. */
