@@ -89,8 +89,10 @@ describe("two workers and one web process on one database", () => {
     await sim.deliveries.idle();
     expect(sim.counters.requests("GET /activities/:id")).toBe(30);
     expect(sim.counters.rateLimited()).toBe(0);
-    const outcomes = await db.sql`select outcome, count(*)::int as n from webhook_events where object_id = any(${ids}::bigint[]) group by outcome`;
-    expect(outcomes).toEqual([{ outcome: "synced", n: 30 }]);
+    // Each event's outcome is recorded just after its race is written.
+    const outcomes = () => db.sql`select outcome, count(*)::int as n from webhook_events where object_id = any(${ids}::bigint[]) group by outcome`;
+    await waitFor(async () => (await outcomes()).every((o) => o.outcome !== "queued"), "every event's outcome");
+    expect(await outcomes()).toEqual([{ outcome: "synced", n: 30 }]);
 
     const scraped = await Promise.all(workers.map(async (w) => parsePrometheus(await (await fetch(`${w.url}/metrics`)).text())));
     const succeeded = scraped.map((s) => valueOf(s, "racesync_jobs_succeeded_total", { task: "activity-sync" }));
