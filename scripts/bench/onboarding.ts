@@ -1,6 +1,6 @@
 /**
  * Onboarding benchmark: many athletes connect at once and their histories are backfilled by two
- * worker runners (separate connections) under compressed Strava limits.
+ * worker processes (`src/main.ts --role worker`) under compressed Strava limits.
  *
  *   npx tsx scripts/bench/onboarding.ts [--athletes 200] [--activities 1000] [--per-window 40] [--window 2]
  *
@@ -16,7 +16,7 @@ import { createContext, type AppContext } from "../../src/context.js";
 import { connectDatabase } from "../../src/db/client.js";
 import { createLog } from "../../src/log.js";
 import { createSimulator } from "../../src/simulator/index.js";
-import { startWorker } from "../../src/worker/runner.js";
+import { startProcess, stopProcess } from "../../test/ops/processes.js";
 import { benchDatabase } from "./lib/postgres.js";
 import { printTable } from "./lib/stats.js";
 
@@ -39,29 +39,26 @@ async function main(): Promise<void> {
   const pg = await benchDatabase();
   const sim = createSimulator({ windowSeconds, limits: { read15: perWindow, overall15: perWindow * 2, readDay: 1e9, overallDay: 1e9 } });
   const server = await sim.listen(0);
-  const config = loadConfig({
+  const env = {
     DATABASE_URL: pg.url, STRAVA_CLIENT_ID: String(sim.clientId), STRAVA_CLIENT_SECRET: sim.clientSecret,
     SESSION_SECRET: randomBytes(32).toString("hex"), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     STRAVA_API_URL: `${server.url}/api/v3`, STRAVA_OAUTH_URL: `${server.url}/oauth`,
-    STRAVA_RATE_LIMIT_WINDOW_S: String(windowSeconds), LOG_LEVEL: "silent",
-  });
-  const log = createLog("silent");
-  const contexts = [0, 1].map(() => createContext(config, connectDatabase(pg.url, { max: 6 }), log));
-  const callTimes: number[] = [];
-  for (const ctx of contexts) ctx.strava.onCall((endpoint, status) => endpoint.includes("activities") && status > 0 && callTimes.push(Date.now()));
+    STRAVA_RATE_LIMIT_WINDOW_S: String(windowSeconds), LOG_LEVEL: "warn",
+  };
+  const ctx = createContext(loadConfig(env), connectDatabase(pg.url, { max: 4 }), createLog("silent"));
 
-  const ids = seedAthletes(sim, contexts[0]!);
-  const started = Date.now();
-  await Promise.all(ids.map((id) => connect(sim, contexts[0]!, id)));
-  const runners = await Promise.all(contexts.map((ctx) => startWorker(ctx, { concurrency: 6, pollInterval: 100 })));
-  const converged = await waitForBackfills(contexts[0]!, athletes);
+  const ids = seedAthletes(sim);
+  const workers = await Promise.all([startProcess("worker", env), startProcess("worker", env)]);
+  const started = Date.now(); // the club signs up at once, the workers already running
+  await Promise.all(ids.map((id) => connect(sim, ctx, id)));
+  const converged = await waitForBackfills(ctx, athletes);
   const seconds = (converged - started) / 1000;
 
   const minCalls = athletes * minCallsFor(activities);
   const reserve = Math.max(1, Math.ceil(perWindow * 0.05));
   const minSeconds = (Math.ceil(minCalls / (perWindow - reserve)) - 1) * windowSeconds;
-  const util = utilization(callTimes, started, converged);
-  printTable(`Onboarding: ${athletes} athletes × ${activities} activities, ${perWindow} reads / ${windowSeconds} s window, 2 worker runners`, [
+  const util = await utilization(ctx, started, converged);
+  printTable(`Onboarding: ${athletes} athletes × ${activities} activities, ${perWindow} reads / ${windowSeconds} s window, 2 worker processes`, [
     { metric: "429s served by Strava", value: sim.counters.rateLimited(), goal: "0" },
     { metric: "list calls", value: sim.counters.requests("GET /athlete/activities"), goal: `min ${minCalls} (Σ ceil(N/200) +1 if full)` },
     { metric: "budget utilization, full windows (mean)", value: pct(util.mean), goal: "≥ 90%" },
@@ -69,13 +66,14 @@ async function main(): Promise<void> {
     { metric: "backfill-usable share (limit − webhook reserve)", value: pct((perWindow - reserve) / perWindow), goal: "" },
     { metric: "time to converge", value: `${seconds.toFixed(1)} s`, goal: `min ≈ ${minSeconds} s (${Math.ceil(minCalls / (perWindow - reserve))} windows)` },
   ]);
-  await Promise.all(runners.map((r) => r.stop()));
-  await Promise.all(contexts.map(async (c) => { await c.strava.close(); await c.database.close(); }));
+  await Promise.all(workers.map((w) => stopProcess(w)));
+  await ctx.strava.close();
+  await ctx.database.close();
   await server.close();
   await pg.stop();
 }
 
-function seedAthletes(sim: ReturnType<typeof createSimulator>, _ctx: AppContext): number[] {
+function seedAthletes(sim: ReturnType<typeof createSimulator>): number[] {
   return Array.from({ length: athletes }, () => {
     const a = sim.seedAthlete();
     sim.seedHistory(a.id, { count: activities, sameStartDateGroups: 5 });
@@ -103,13 +101,16 @@ async function waitForBackfills(ctx: AppContext, count: number): Promise<number>
   }
 }
 
-/** Calls per window ÷ the limit, over the windows wholly inside the run (work was queued all along). */
-function utilization(times: number[], from: number, to: number): { mean: number; min: number } {
-  const w = windowSeconds * 1000;
-  const first = Math.floor(from / w) + 1;
-  const last = Math.floor(to / w) - 1;
-  const shares: number[] = [];
-  for (let i = first; i <= last; i++) shares.push(times.filter((t) => Math.floor(t / w) === i).length / perWindow);
+/**
+ * Read requests per window ÷ the limit, over the windows wholly inside the run (work was queued all
+ * along). The counts are the shared budget's, which takes Strava's own usage headers as a floor.
+ */
+async function utilization(ctx: AppContext, from: number, to: number): Promise<{ mean: number; min: number }> {
+  const rows = await ctx.sql<{ used: number; limit: number }[]>`
+    select used, "limit" from strava_budget
+    where bucket = 'read_short' and window_start >= ${new Date(from)} and window_end <= ${new Date(to)}
+    order by window_start`;
+  const shares = rows.slice(1).map((r) => r.used / r.limit); // the first window began before the work did
   if (shares.length === 0) return { mean: NaN, min: NaN };
   return { mean: shares.reduce((a, b) => a + b, 0) / shares.length, min: Math.min(...shares) };
 }

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 const BENCHES: Record<string, { what: string; args: string[] }> = {
   ingest: { what: "webhook ingest vs a plain-INSERT server, 50 connections", args: [] },
   realtime: { what: "event → race on an open dashboard; Strava calls per event", args: ["--events", "200"] },
-  onboarding: { what: "200 athletes × 1,000 activities under compressed limits, 2 worker runners", args: [] },
+  onboarding: { what: "200 athletes × 1,000 activities under compressed limits, 2 worker processes", args: [] },
   "races-api": { what: "GET /api/races at 1M races; web process memory", args: [] },
 };
 
