@@ -3,6 +3,8 @@ import { connectAthlete } from "../athletes/connect.js";
 import type { AppContext } from "../context.js";
 import type { Log } from "../log.js";
 import { createSimulator, type Simulator } from "../simulator/index.js";
+import { storeSubscriptionId } from "../subscription/settings.js";
+import { subscriptionApi } from "../subscription/strava-api.js";
 import { startSync } from "../sync/start.js";
 
 const DEMO_ATHLETES = [
@@ -40,10 +42,9 @@ export async function startDemo(config: Config, log: Log): Promise<Demo> {
     config: demoConfig,
     sim,
     async populate(ctx) {
-      const subscriptionId = await subscribe(demoConfig, `${config.publicUrl}/webhooks/strava`);
-      await ctx.sql`
-        insert into settings (key, value) values ('strava_subscription_id', ${String(subscriptionId)})
-        on conflict (key) do update set value = excluded.value, updated_at = now()`;
+      const api = subscriptionApi(demoConfig.strava);
+      const subscription = await api.create(`${config.publicUrl}/webhooks/strava`, demoConfig.strava.verifyToken);
+      await storeSubscriptionId(ctx.sql, subscription.id);
       const athleteIds: number[] = [];
       for (const a of DEMO_ATHLETES) athleteIds.push(await connectDemoAthlete(ctx, sim, a));
       timer = setInterval(() => newActivity(sim, athleteIds, log), NEW_ACTIVITY_EVERY_MS);
@@ -55,19 +56,6 @@ export async function startDemo(config: Config, log: Log): Promise<Demo> {
       await server.close();
     },
   };
-}
-
-async function subscribe(config: Config, callbackUrl: string): Promise<number> {
-  const body = new URLSearchParams({
-    client_id: String(config.strava.clientId),
-    client_secret: config.strava.clientSecret,
-    callback_url: callbackUrl,
-    verify_token: config.strava.verifyToken,
-  });
-  const res = await fetch(`${config.strava.apiUrl}/push_subscriptions`, { method: "POST", body });
-  const json = (await res.json()) as { id?: number; message?: string };
-  if (!res.ok || typeof json.id !== "number") throw new Error(`demo: the simulator refused the webhook subscription: ${JSON.stringify(json)}`);
-  return json.id;
 }
 
 async function connectDemoAthlete(ctx: AppContext, sim: Simulator, a: (typeof DEMO_ATHLETES)[number]): Promise<number> {

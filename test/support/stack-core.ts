@@ -3,7 +3,8 @@ import { loadConfig, type Config, type Env } from "../../src/config.js";
 import { createLog, type Log } from "../../src/log.js";
 import { startService, type Role, type RunningService } from "../../src/server.js";
 import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
-import { SUBSCRIPTION_SETTING } from "../../src/webhooks/store-events.js";
+import { storeSubscriptionId } from "../../src/subscription/settings.js";
+import { subscriptionApi } from "../../src/subscription/strava-api.js";
 import { freePort } from "./net.js";
 import { simulatorEnv } from "./sim-env.js";
 
@@ -71,9 +72,8 @@ export async function startStack(databaseUrl: string, opts: StackOptions = {}): 
   const service = await startService({ role: opts.role ?? "all", config, log, workerConcurrency: opts.workerConcurrency });
   const sql = service.ctx.sql;
   if (opts.subscribe !== false) {
-    const id = await subscribe(sim, simServer.url, `${url}/webhooks/strava`, config.strava.verifyToken);
-    await sql`insert into settings (key, value) values (${SUBSCRIPTION_SETTING}, ${String(id)})
-              on conflict (key) do update set value = excluded.value`;
+    const subscription = await subscriptionApi(config.strava).create(`${url}/webhooks/strava`, config.strava.verifyToken);
+    await storeSubscriptionId(sql, subscription.id);
   }
   return {
     sim,
@@ -113,11 +113,4 @@ export async function startStack(databaseUrl: string, opts: StackOptions = {}): 
       await simServer.close();
     },
   };
-}
-
-async function subscribe(sim: Simulator, simUrl: string, callbackUrl: string, verifyToken: string): Promise<number> {
-  const form = new URLSearchParams({ client_id: String(sim.clientId), client_secret: sim.clientSecret, callback_url: callbackUrl, verify_token: verifyToken });
-  const res = await fetch(`${simUrl}/api/v3/push_subscriptions`, { method: "POST", body: form });
-  if (res.status !== 201) throw new Error(`push subscription refused: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: number }).id;
 }

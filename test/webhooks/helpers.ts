@@ -5,8 +5,9 @@ import type { AppContext } from "../../src/context.js";
 import type { Database, Sql } from "../../src/db/client.js";
 import { handleError } from "../../src/http/handle-error.js";
 import { createLog } from "../../src/log.js";
-import { SUBSCRIPTION_SETTING } from "../../src/webhooks/store-events.js";
 import { webhookRoutes } from "../../src/webhooks/routes.js";
+
+export { storeSubscriptionId } from "../../src/subscription/settings.js";
 
 export const VERIFY_TOKEN = "verify-me-please";
 export const SUBSCRIPTION_ID = 120_000;
@@ -55,10 +56,6 @@ export function activityEvent(over: Record<string, unknown> = {}): Record<string
   };
 }
 
-export async function storeSubscriptionId(sql: Sql, id: number): Promise<void> {
-  await sql`insert into settings (key, value) values (${SUBSCRIPTION_SETTING}, ${String(id)})
-            on conflict (key) do update set value = excluded.value`;
-}
 
 export async function counts(sql: Sql): Promise<{ events: number; jobs: number }> {
   const [row] = await sql<{ events: number; jobs: number }[]>`
