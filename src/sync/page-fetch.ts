@@ -10,7 +10,7 @@ import { finishRun, type PageRun } from "./page-run.js";
 /**
  * Fetches the run's next page. Returns null when the job must stop here: no budget (the job is
  * deferred to the window's reopening without spending an attempt) or a permanent refusal (the run
- * fails and the athlete is flagged). Transient failures are thrown: Graphile Worker retries them.
+ * fails). Transient failures are thrown: Graphile Worker retries them.
  */
 export async function fetchPage(
   ctx: AppContext,
@@ -27,7 +27,7 @@ export async function fetchPage(
       return null;
     }
     if (err instanceof StravaUnauthorized) {
-      await markNeedsReauth(ctx.sql, run.athleteId, err.message);
+      // The Strava layer has already flagged the athlete (needs_reauth) where that applies.
       await finishRun(ctx.sql, run.id, { status: "failed", error: `Strava refused the token: ${err.message}` }, "stopped: the athlete must reconnect");
       return null;
     }
@@ -38,12 +38,6 @@ export async function fetchPage(
     }
     throw err;
   }
-}
-
-async function markNeedsReauth(sql: Sql, athleteId: number, error: string): Promise<void> {
-  await sql`
-    update athletes set status = 'needs_reauth', last_sync_error = ${error}, updated_at = now()
-    where strava_id = ${athleteId} and status = 'active'`;
 }
 
 /** Records a finished sync of the athlete's history: watermark and last-sync time. */
