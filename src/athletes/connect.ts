@@ -2,8 +2,7 @@ import type { AppContext } from "../context.js";
 import type { Sql } from "../db/client.js";
 import { encryptToken } from "../strava/token-crypto.js";
 import type { StravaAthlete } from "../strava/types.js";
-import { addJob } from "../worker/jobs.js";
-import { createRun } from "../sync/runs.js";
+import { startBackfill } from "../sync/start.js";
 
 export interface ConnectInput {
   athlete: StravaAthlete;
@@ -45,17 +44,8 @@ export async function connectAthlete(ctx: AppContext, input: ConnectInput): Prom
         backfill_requested_at = case when athletes.backfill_completed_at is null or athletes.deauthorized_at is not null
                                      then now() else athletes.backfill_requested_at end,
         updated_at = now()
-      returning (xmax = 0) as is_new, is_admin,
-        (backfill_completed_at is null or deauthorized_at is null and backfill_requested_at = now()) as needs_backfill`;
-    const needsBackfill = row!.is_new || row!.needs_backfill;
-    const backfillRunId = needsBackfill ? await queueBackfill(tx as unknown as Sql, input.athlete.id) : null;
+      returning (xmax = 0) as is_new, is_admin, backfill_requested_at = now() as needs_backfill`;
+    const backfillRunId = row!.needs_backfill ? await startBackfill(tx as unknown as Sql, input.athlete.id) : null;
     return { athleteId: input.athlete.id, isAdmin: row!.is_admin, isNew: row!.is_new, backfillRunId };
   });
-}
-
-/** Queues the first page of an athlete's history backfill (the history feature runs it). */
-export async function queueBackfill(sql: Sql, athleteId: number): Promise<number> {
-  const runId = await createRun(sql, { athleteId, kind: "backfill", trigger: "signup" });
-  await addJob(sql, "athlete-backfill", { athleteId, runId }, { jobKey: `backfill:${athleteId}`, priority: 20 });
-  return runId;
 }

@@ -42,6 +42,14 @@ export async function startSync(ctx: Pick<AppContext, "sql">, input: StartSyncIn
   });
 }
 
+/** Queues the first page of a newly connected athlete's history backfill → the run's id. */
+export async function startBackfill(sql: Sql, athleteId: number): Promise<number> {
+  const runId = await createRun(sql, { athleteId, kind: "backfill", trigger: "signup" });
+  const payload: PagePayload = { athleteId, runId, page: 0 };
+  await addJob(sql, BACKFILL_TASK.task, payload, { jobKey: BACKFILL_TASK.jobKey({ athleteId, id: runId }), priority: BACKFILL_TASK.jobPriority });
+  return runId;
+}
+
 /**
  * Asks a backfill, reconcile or full refresh to stop. A run whose job is waiting stops now; a
  * run in the middle of a page stops before its next one. Returns false for unknown or finished runs.
