@@ -39,7 +39,3 @@ export function scopeHealthOf(scopes: string[]): ScopeHealth {
   }
   return { status: "error", message: "activity:read and activity:read_all are missing: nothing can be synced" };
 }
-
-export function parseScopes(scopes: string): string[] {
-  return scopes.split(/[,\s]+/).filter(Boolean);
-}

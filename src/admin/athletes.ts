@@ -1,5 +1,6 @@
 import type { Sql } from "../db/client.js";
-import { parseScopes, scopeHealthOf, syncStatusOf, type ScopeHealth, type StatusFacts, type SyncStatus } from "./athlete-status.js";
+import { parseScopes } from "../athletes/scopes.js";
+import { scopeHealthOf, syncStatusOf, type ScopeHealth, type StatusFacts, type SyncStatus } from "./athlete-status.js";
 
 export interface AdminAthlete {
   strava_id: number;

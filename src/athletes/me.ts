@@ -1,5 +1,6 @@
 import type { Sql } from "../db/client.js";
 import { runJsonSql, type SyncRunJson } from "../sync/runs.js";
+import { parseScopes } from "./scopes.js";
 
 export interface MeJson {
   strava_id: number;
@@ -23,7 +24,7 @@ export async function getMe(sql: Sql, athleteId: number): Promise<MeJson | null>
                where s.athlete_id = a.strava_id and s.kind = 'backfill' order by s.created_at desc, s.id desc limit 1)
     ) as me
     from athletes a where a.strava_id = ${athleteId}`;
-  return row ? { ...row.me, scopes: row.me.scopes.split(/[ ,]+/).filter(Boolean) } : null;
+  return row ? { ...row.me, scopes: parseScopes(row.me.scopes) } : null;
 }
 
 /** The athlete's own consent to appear on the club board. */

@@ -1,12 +1,13 @@
 import type { AppContext } from "../context.js";
 import { connectAthlete } from "../athletes/connect.js";
+import { parseScopes } from "../athletes/scopes.js";
 import { outcomes, type Outcome } from "./pages.js";
 
 /** Strava scopes that let racesync read activities; the user may untick them on the consent page. */
 const ACTIVITY_SCOPES = ["activity:read", "activity:read_all"];
 
 export function grantsActivities(scope: string | undefined): boolean {
-  return (scope ?? "").split(/[ ,]+/).some((s) => ACTIVITY_SCOPES.includes(s));
+  return parseScopes(scope).some((s) => ACTIVITY_SCOPES.includes(s));
 }
 
 /** Exchanges the OAuth code and stores the athlete. Returns the athlete id, or the outcome to show. */

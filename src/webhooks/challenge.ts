@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { safeEqual } from "../auth/signing.js";
 import { AppError } from "../http/errors.js";
 
 export interface ChallengeQuery {
@@ -18,12 +18,6 @@ export function answerChallenge(verifyToken: string, query: ChallengeQuery): str
   if (mode !== "subscribe") throw new AppError("VALIDATION", "hub.mode must be \"subscribe\"", "hub.mode");
   if (!challenge) throw new AppError("VALIDATION", "hub.challenge is required", "hub.challenge");
   if (token === undefined) throw new AppError("VALIDATION", "hub.verify_token is required", "hub.verify_token");
-  if (!sameSecret(token, verifyToken)) throw new AppError("FORBIDDEN", "hub.verify_token does not match");
+  if (!safeEqual(token, verifyToken)) throw new AppError("FORBIDDEN", "hub.verify_token does not match");
   return challenge;
-}
-
-/** Constant-time comparison that does not leak the secret's length either. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
