@@ -2,7 +2,7 @@ import { z } from "zod";
 import { countAthleteCall } from "./athlete-calls.js";
 import type { RateGate } from "./budget.js";
 import { StravaUnauthorized } from "./errors.js";
-import type { StravaRequest } from "./http.js";
+import type { StravaHttp, StravaRequest, StravaResponse } from "./http.js";
 import { expectOk } from "./responses.js";
 import { getAccessToken, markNeedsReauth, type TokenContext } from "./tokens.js";
 import { stravaActivitySchema, stravaAthleteSchema, type ListActivitiesParams, type Priority, type StravaActivity, type StravaAthlete } from "./types.js";
@@ -15,6 +15,14 @@ export interface AthleteApi {
 
 type ApiRequest = Omit<StravaRequest, "token" | "method" | "url"> & { path: string };
 
+/** A request that counts against Strava's limits: budget first, Strava's own usage figures after. */
+export async function sendWithinBudget(ctx: { http: StravaHttp; budget: RateGate }, priority: Priority, req: StravaRequest): Promise<StravaResponse> {
+  await ctx.budget.acquire(priority, { read: true });
+  const res = await ctx.http.send(req);
+  await ctx.budget.record(res.limits, { rateLimited: res.status === 429 });
+  return res;
+}
+
 /**
  * One athlete's API at one priority. Every call: token → gate → request → record usage → typed result.
  */
@@ -23,9 +31,7 @@ export function athleteApi(ctx: TokenContext & { budget: RateGate }, athleteId: 
 
   async function call<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<T> {
     const token = await getAccessToken(ctx, athleteId);
-    await ctx.budget.acquire(priority, { read: true });
-    const res = await ctx.http.send({ ...req, method: "GET", url: `${apiUrl}${req.path}`, token });
-    await ctx.budget.record(res.limits, { rateLimited: res.status === 429 });
+    const res = await sendWithinBudget(ctx, priority, { ...req, method: "GET", url: `${apiUrl}${req.path}`, token });
     await countAthleteCall(ctx.sql, athleteId);
     try {
       return expectOk(res, schema, { windowSeconds, daySeconds });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../context.js";
-import { athleteApi, type AthleteApi } from "./athlete-api.js";
+import { athleteApi, sendWithinBudget, type AthleteApi } from "./athlete-api.js";
 import { createRateGate, type GateOptions, type RateGate } from "./budget.js";
 import { createCallLog, type CallCounters, type CallHook } from "./calls.js";
 import { StravaUnauthorized } from "./errors.js";
@@ -61,9 +61,7 @@ export function createStrava(deps: StravaDeps, opts: StravaOptions = {}): Strava
       throw err;
     });
     if (token === null) return;
-    await budget.acquire("webhook", { read: true });
-    const res = await http.send({ endpoint: "POST /oauth/deauthorize", method: "POST", url: `${oauthUrl}/deauthorize`, token, form: {} });
-    await budget.record(res.limits, { rateLimited: res.status === 429 });
+    const res = await sendWithinBudget(ctx, "webhook", { endpoint: "POST /oauth/deauthorize", method: "POST", url: `${oauthUrl}/deauthorize`, token, form: {} });
     if (res.status === 401) return;
     expectOk(res, z.unknown(), lengths);
   }
