@@ -1,31 +1,17 @@
-// JSON shapes of the racesync HTTP contract (see /work/shared/design.md). snake_case, Strava ids as numbers.
+// JSON shapes of the racesync HTTP contract: snake_case, Strava ids as numbers.
 
-export interface RaceAthlete {
-  strava_id: number;
-  name: string;
-}
+// Shapes the server defines are imported from it (type-only: nothing of the server is bundled),
+// so the dashboard and the API cannot drift apart.
+import type { AdminAthlete } from "../../src/admin/athletes.js";
+import type { SyncStatus } from "../../src/admin/athlete-status.js";
+import type { RaceJson } from "../../src/races/json.js";
+import type { RacePage as ServerRacePage } from "../../src/races/query.js";
 
-export interface Race {
-  strava_activity_id: number;
-  athlete: RaceAthlete;
-  name: string;
-  event_name: string | null;
-  sport_type: string;
-  distance: number; // meters
-  moving_time: number; // seconds
-  elapsed_time: number; // seconds
-  total_elevation_gain: number | null; // meters
-  start_date: string; // ISO, UTC
-  start_date_local: string; // ISO, local wall clock
-  timezone: string | null;
-  average_heartrate: number | null;
-  max_heartrate: number | null;
-}
-
-export interface RacePage {
-  races: Race[];
-  next_cursor: string | null;
-}
+export type Race = RaceJson;
+export type RaceAthlete = RaceJson["athlete"];
+export type RacePage = ServerRacePage;
+export type AdminSyncStatus = SyncStatus;
+export type { AdminAthlete };
 
 export type SyncRunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "held";
 
@@ -82,34 +68,6 @@ export interface AthleteSummary {
   profile?: string | null;
   race_count?: number;
   status?: string;
-}
-
-export type AdminSyncStatus =
-  | "idle"
-  | "backfilling"
-  | "syncing"
-  | "needs_reauth"
-  | "deauthorized"
-  | "blocked"
-  | "error";
-
-/** GET /api/admin/athletes (src/admin/athletes.ts). */
-export interface AdminAthlete {
-  strava_id: number;
-  name: string;
-  profile_url: string | null;
-  is_admin: boolean;
-  is_hidden: boolean;
-  is_blocked: boolean;
-  scopes: string[];
-  scope_health: { status: "ok" | "warning" | "error"; message: string | null };
-  sync_status: AdminSyncStatus;
-  sync_error: string | null;
-  active_run_id: number | null;
-  last_success_at: string | null;
-  race_count: number;
-  api_calls_24h: number;
-  connected_at: string;
 }
 
 export interface BudgetWindow {
