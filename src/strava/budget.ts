@@ -76,6 +76,8 @@ export function createRateGate(sql: Sql, opts: GateOptions): RateGate {
       const seen = observedOf(w, limits);
       return { ...w, ...seen, full: rateLimited && isExhausted(w, seen, limits) };
     });
+    // One autocommit statement per bucket: a multi-row update would lock rows in no set order and
+    // could deadlock with acquire()'s ordered locks.
     for (const w of observed) {
       await sql`
         insert into strava_budget (bucket, window_start, window_end, used, "limit")
@@ -106,15 +108,17 @@ export function createRateGate(sql: Sql, opts: GateOptions): RateGate {
   return { acquire, record, state };
 }
 
-/** Creates missing windows; a new window inherits the bucket's last known limit. */
+/** Creates missing windows (one statement); a new window inherits the bucket's last known limit. */
 async function ensureWindows(sql: Sql, windows: BucketWindow[]): Promise<void> {
-  for (const w of windows) {
-    await sql`
-      insert into strava_budget (bucket, window_start, window_end, used, "limit")
-      select ${w.bucket}, ${w.start}, ${w.end}, 0,
-             coalesce((select "limit" from strava_budget where bucket = ${w.bucket} order by window_start desc limit 1), ${w.defaultLimit})
-      on conflict (bucket, window_start) do nothing`;
-  }
+  await sql`
+    insert into strava_budget (bucket, window_start, window_end, used, "limit")
+    select w.bucket, w.window_start, w.window_end, 0,
+           coalesce((select b."limit" from strava_budget b where b.bucket = w.bucket order by b.window_start desc limit 1), w.default_limit)
+    from unnest(${windows.map((w) => w.bucket)}::text[], ${windows.map((w) => w.start.toISOString())}::timestamptz[],
+                ${windows.map((w) => w.end.toISOString())}::timestamptz[], ${windows.map((w) => w.defaultLimit)}::int[])
+         as w(bucket, window_start, window_end, default_limit)
+    order by w.bucket
+    on conflict (bucket, window_start) do nothing`;
 }
 
 /** Row locks in bucket order, so concurrent acquirers never deadlock. */
