@@ -1,5 +1,6 @@
 /**
- * Strava simulator: the one fake of racesync, faithful to /work/shared/strava-api.md.
+ * Strava simulator: the one fake of racesync, faithful to Strava's documented API (OAuth, activities,
+ * rate limits, push subscriptions and webhook delivery).
  *
  *   const sim = createSimulator({ windowSeconds: 2, webhookRetryDelayMs: 20 });
  *   const { url, close } = await sim.listen(0);        // STRAVA_API_URL = `${url}/api/v3`, STRAVA_OAUTH_URL = `${url}/oauth`
