@@ -4,6 +4,7 @@ import { loadConfig } from "../src/config.js";
 const production = {
   STRAVA_CLIENT_ID: "12345",
   STRAVA_CLIENT_SECRET: "s3cret",
+  STRAVA_VERIFY_TOKEN: "club-verify-token",
   SESSION_SECRET: "x".repeat(32),
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
 };
@@ -19,16 +20,27 @@ describe("configuration", () => {
     expect(config.strava.windowSeconds).toBe(900);
     expect(config.strava.daySeconds).toBe(86400);
     expect(config.reconcileOverlapSeconds).toBe(259200);
+    expect(config.shutdownTimeoutSeconds).toBe(30);
   });
 
   it("parses a full production environment", () => {
-    const config = loadConfig({ ...production, PORT: "8080", ADMIN_ATHLETE_IDS: "1, 2,3", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) });
+    const config = loadConfig({ ...production, PORT: "8080", ADMIN_ATHLETE_IDS: "1, 2,3", TOKEN_ENCRYPTION_KEY: "ab".repeat(32), SHUTDOWN_TIMEOUT_S: "10" });
     expect(config.demo).toBe(false);
     expect(config.strava.clientId).toBe(12345);
     expect(config.adminAthleteIds).toEqual([1, 2, 3]);
     expect(config.tokenEncryptionKey.equals(Buffer.alloc(32, 0xab))).toBe(true);
     expect(config.dashboardVisibility).toBe("members");
     expect(config.publicUrl).toBe("http://localhost:8080");
+    expect(config.shutdownTimeoutSeconds).toBe(10);
+    expect(config.logFormat).toBeUndefined(); // pretty on a terminal, JSON elsewhere
+    expect(loadConfig({ LOG_FORMAT: "pretty" }).logFormat).toBe("pretty");
+  });
+
+  it("takes compressed time: fractional rate-limit windows and follow-ups in milliseconds", () => {
+    const config = loadConfig({ STRAVA_RATE_LIMIT_WINDOW_S: "0.375", STRAVA_RATE_LIMIT_DAY_S: "36", FOLLOW_UP_SCHEDULE: "375ms,3s,18s" });
+    expect(config.strava).toMatchObject({ windowSeconds: 0.375, daySeconds: 36 });
+    expect(config.followUpScheduleSeconds).toEqual([0.375, 3, 18]);
+    expect(loadConfig({}).followUpScheduleSeconds).toEqual([3600, 9900, 16200, 22500]); // the default "1h,2h45m,4h30m,6h15m"
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [
@@ -45,20 +57,33 @@ describe("configuration", () => {
     ["ADMIN_ATHLETE_IDS", { ADMIN_ATHLETE_IDS: "12,abc" }, /ADMIN_ATHLETE_IDS must be a comma-separated list/],
     ["DASHBOARD_VISIBILITY", { DASHBOARD_VISIBILITY: "everyone" }, /DASHBOARD_VISIBILITY/],
     ["RECONCILE_OVERLAP_S", { RECONCILE_OVERLAP_S: "soon" }, /RECONCILE_OVERLAP_S/],
+    ["FOLLOW_UP_SCHEDULE", { FOLLOW_UP_SCHEDULE: "2h,15m" }, /FOLLOW_UP_SCHEDULE must be ascending durations/],
+    ["FOLLOW_UP_SCHEDULE", { FOLLOW_UP_SCHEDULE: "1.5s" }, /FOLLOW_UP_SCHEDULE/],
+    ["FOLLOW_UP_SCHEDULE", { FOLLOW_UP_SCHEDULE: "2hh" }, /FOLLOW_UP_SCHEDULE/],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    ["LOG_FORMAT", { LOG_FORMAT: "xml" }, /LOG_FORMAT/],
+    ["SHUTDOWN_TIMEOUT_S", { SHUTDOWN_TIMEOUT_S: "0" }, /SHUTDOWN_TIMEOUT_S/],
     ["DATABASE_URL", { DATABASE_URL: "::::" }, /DATABASE_URL/],
   ];
   it.each(bad)("names %s when its value is malformed", (_name, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it.each(["STRAVA_CLIENT_SECRET", "SESSION_SECRET", "TOKEN_ENCRYPTION_KEY"])(
+  it.each(["STRAVA_CLIENT_SECRET", "STRAVA_VERIFY_TOKEN", "SESSION_SECRET", "TOKEN_ENCRYPTION_KEY"])(
     "requires %s once Strava credentials are set",
     (name) => {
       const env: Record<string, string | undefined> = { ...production, [name]: undefined };
       expect(() => loadConfig(env)).toThrow(new RegExp(`${name} is required`));
     },
   );
+
+  it("says what a missing STRAVA_VERIFY_TOKEN is for (demo mode generates and stores its own)", () => {
+    expect(() => loadConfig({ ...production, STRAVA_VERIFY_TOKEN: undefined })).toThrow(
+      /^Invalid configuration: STRAVA_VERIFY_TOKEN is required when STRAVA_CLIENT_ID or STRAVA_CLIENT_SECRET is set \(unset both to run in demo mode\); it is the webhook validation token/,
+    );
+    expect(loadConfig({}).strava.verifyToken).toBeUndefined();
+    expect(loadConfig({ STRAVA_VERIFY_TOKEN: "mine" }).strava.verifyToken).toBe("mine");
+  });
 
   it("never echoes a secret's value in its error", () => {
     expect(() => loadConfig({ SESSION_SECRET: "hunter2" })).toThrow(/^(?!.*hunter2).*$/);

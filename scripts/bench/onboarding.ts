@@ -10,9 +10,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
 import { connectAthlete } from "../../src/athletes/connect.js";
 import { loadConfig } from "../../src/config.js";
-import { createContext, type AppContext } from "../../src/context.js";
+import type { AppContext } from "../../src/context.js";
+import { createContext } from "../../src/service.js";
 import { connectDatabase } from "../../src/db/client.js";
 import { createLog } from "../../src/log.js";
 import { createSimulator } from "../../src/simulator/index.js";
@@ -40,12 +42,13 @@ async function main(): Promise<void> {
   const sim = createSimulator({ windowSeconds, limits: { read15: perWindow, overall15: perWindow * 2, readDay: 1e9, overallDay: 1e9 } });
   const server = await sim.listen(0);
   const env = {
-    DATABASE_URL: pg.url, STRAVA_CLIENT_ID: String(sim.clientId), STRAVA_CLIENT_SECRET: sim.clientSecret,
+    DATABASE_URL: pg.url, STRAVA_CLIENT_ID: String(sim.clientId), STRAVA_CLIENT_SECRET: sim.clientSecret, STRAVA_VERIFY_TOKEN: "bench",
     SESSION_SECRET: randomBytes(32).toString("hex"), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     STRAVA_API_URL: `${server.url}/api/v3`, STRAVA_OAUTH_URL: `${server.url}/oauth`,
     STRAVA_RATE_LIMIT_WINDOW_S: String(windowSeconds), LOG_LEVEL: "warn",
   };
-  const ctx = createContext(loadConfig(env), connectDatabase(pg.url, { max: 4 }), createLog("silent"));
+  const database = connectDatabase(pg.url, { max: 4 });
+  const ctx = createContext(loadConfig(env), database, createLog("silent"));
 
   const ids = seedAthletes(sim);
   const workers = await Promise.all([startProcess("worker", env), startProcess("worker", env)]);
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
   ]);
   await Promise.all(workers.map((w) => stopProcess(w)));
   await ctx.strava.close();
-  await ctx.database.close();
+  await database.close();
   await server.close();
   await pg.stop();
 }
@@ -91,10 +94,10 @@ async function connect(sim: ReturnType<typeof createSimulator>, ctx: AppContext,
 
 async function waitForBackfills(ctx: AppContext, count: number): Promise<number> {
   for (;;) {
-    const [row] = await ctx.sql<{ done: number; bad: number }[]>`
+    const [row] = await ctx.db.execute<{ done: number; bad: number }>(sql`
       select count(*) filter (where status = 'succeeded')::int as done,
              count(*) filter (where status in ('failed', 'cancelled', 'held'))::int as bad
-      from sync_runs where kind = 'backfill'`;
+      from sync_runs where kind = 'backfill'`);
     if (row!.bad > 0) throw new Error(`${row!.bad} backfills did not succeed`);
     if (row!.done === count) return Date.now();
     await new Promise((r) => setTimeout(r, 50));
@@ -106,10 +109,10 @@ async function waitForBackfills(ctx: AppContext, count: number): Promise<number>
  * along). The counts are the shared budget's, which takes Strava's own usage headers as a floor.
  */
 async function utilization(ctx: AppContext, from: number, to: number): Promise<{ mean: number; min: number }> {
-  const rows = await ctx.sql<{ used: number; limit: number }[]>`
+  const rows = await ctx.db.execute<{ used: number; limit: number }>(sql`
     select used, "limit" from strava_budget
     where bucket = 'read_short' and window_start >= ${new Date(from)} and window_end <= ${new Date(to)}
-    order by window_start`;
+    order by window_start`);
   const shares = rows.slice(1).map((r) => r.used / r.limit); // the first window began before the work did
   if (shares.length === 0) return { mean: NaN, min: NaN };
   return { mean: shares.reduce((a, b) => a + b, 0) / shares.length, min: Math.min(...shares) };

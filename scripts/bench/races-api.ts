@@ -28,7 +28,7 @@ const port = await freePort();
 const child = spawn("node", ["dist/main.js", "--role", "web"], {
   env: {
     ...process.env, DATABASE_URL: db.url, PORT: String(port), DASHBOARD_VISIBILITY: "public", LOG_LEVEL: "warn", NODE_ENV: "production",
-    STRAVA_CLIENT_ID: "1", STRAVA_CLIENT_SECRET: "bench", SESSION_SECRET: "b".repeat(40), TOKEN_ENCRYPTION_KEY: "ab".repeat(32),
+    STRAVA_CLIENT_ID: "1", STRAVA_CLIENT_SECRET: "bench", STRAVA_VERIFY_TOKEN: "bench", SESSION_SECRET: "b".repeat(40), TOKEN_ENCRYPTION_KEY: "ab".repeat(32),
   },
   stdio: ["ignore", "inherit", "inherit"],
 });
@@ -67,7 +67,7 @@ await sql.end();
 await db.stop();
 
 async function seed(s: postgres.Sql) {
-  await s`insert into athletes (strava_id, firstname, lastname) select g, 'Runner', g::text from generate_series(1, ${ATHLETES}) g`;
+  await s`insert into athletes (strava_id, firstname, lastname, share_on_board) select g, 'Runner', g::text, true from generate_series(1, ${ATHLETES}) g`;
   await s`
     insert into races (strava_activity_id, athlete_id, name, sport_type, workout_type, distance, moving_time, elapsed_time,
                        total_elevation_gain, start_date, start_date_local, timezone, average_heartrate, max_heartrate)

@@ -1,8 +1,12 @@
 import type { AppContext } from "../context.js";
-import type { Sql } from "../db/client.js";
-import { cancelAthleteJobs } from "../athletes/cancel-jobs.js";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { endAllSessions } from "../auth/session.js";
+import { changeBoardStanding } from "../races/board.js";
+import { cancelAthleteJobs } from "../db/jobs.js";
+import { athletes, syncRuns } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
-import { requestRunCancel } from "../sync/start.js";
+import { requestRunCancel, resumeSync } from "../history/start.js";
 import { listAdminAthletes, type AdminAthlete } from "./athletes.js";
 
 export interface AthleteFlags {
@@ -11,33 +15,38 @@ export interface AthleteFlags {
 }
 
 /**
- * Sets an athlete's flags. Blocking also removes their queued jobs and asks their running runs to
- * stop; from then on tasks skip them and their webhook events are stored as ignored_blocked.
+/**
+ * Sets an athlete's flags; hiding and blocking take their races off open dashboards at once (and
+ * unhiding brings them back). Blocking also ends the athlete's sessions, removes their queued jobs
+ * and asks their running runs to stop; from then on tasks skip them and their webhook events are
+ * stored as ignored_blocked. Unblocking resumes their syncs (an interrupted backfill where it stopped).
  */
 export async function setAthleteFlags(ctx: AppContext, stravaId: number, flags: AthleteFlags): Promise<AdminAthlete> {
-  const updated = await ctx.sql.begin(async (tx) => {
-    const rows = await tx`
-      update athletes set
-        is_hidden = coalesce(${flags.is_hidden ?? null}::boolean, is_hidden),
-        is_blocked = coalesce(${flags.is_blocked ?? null}::boolean, is_blocked),
-        updated_at = now()
-      where strava_id = ${stravaId}
-      returning strava_id`;
-    if (rows.length === 0) return false;
-    if (flags.is_blocked) await stopAthleteWork(tx as unknown as Sql, stravaId);
+  const updated = await changeBoardStanding(ctx.db, stravaId, async (tx) => {
+    const [before] = await tx.select({ blocked: athletes.is_blocked }).from(athletes).where(eq(athletes.strava_id, stravaId));
+    if (!before) return false;
+    await tx.update(athletes).set({ ...flags, updated_at: sql`now()` }).where(eq(athletes.strava_id, stravaId));
+    if (flags.is_blocked) {
+      await endAllSessions(tx, stravaId);
+      await stopAthleteWork(tx, stravaId);
+    }
+    if (flags.is_blocked === false && before.blocked) await resumeSync(tx, stravaId);
     return true;
   });
   if (!updated) throw notFound(`athlete ${stravaId}`);
   ctx.log.info({ athleteId: stravaId, ...flags }, "admin changed athlete flags");
-  const [athlete] = await listAdminAthletes(ctx.sql, stravaId);
+  const [athlete] = await listAdminAthletes(ctx, stravaId);
   return athlete!;
 }
 
 /** Cancels the athlete's backfill/reconcile runs (a running one stops before its next page), then their other queued jobs. */
-export async function stopAthleteWork(sql: Sql, stravaId: number): Promise<{ removed_jobs: number; cancelled_runs: number }> {
-  const runs = await sql<{ id: string }[]>`
-    select id::text from sync_runs where athlete_id = ${stravaId} and status in ('queued', 'running') and kind <> 'activity'`;
-  const cancelled = await Promise.all(runs.map((r) => requestRunCancel(sql, Number(r.id))));
-  const removed = await cancelAthleteJobs(sql, stravaId);
+export async function stopAthleteWork(db: Db, stravaId: number): Promise<{ removed_jobs: number; cancelled_runs: number }> {
+  const runs = await db
+    .select({ id: syncRuns.id })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.athlete_id, stravaId), inArray(syncRuns.status, ["queued", "running"]), ne(syncRuns.kind, "activity")));
+  const cancelled: boolean[] = [];
+  for (const run of runs) cancelled.push(await requestRunCancel(db, run.id));
+  const removed = await cancelAthleteJobs(db, stravaId);
   return { removed_jobs: removed, cancelled_runs: cancelled.filter(Boolean).length };
 }

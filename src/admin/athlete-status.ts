@@ -1,7 +1,8 @@
-/** An athlete's sync state as the admin page shows it (pure: derived from one row of facts). */
-export type SyncStatus = "idle" | "backfilling" | "syncing" | "needs_reauth" | "deauthorized" | "blocked" | "error";
+import type { ScopeHealth, SyncStatus } from "../contract/admin.js";
 
-export interface StatusFacts {
+/** An athlete's sync state as the admin page shows it (pure: derived from one row of facts). */
+
+export type StatusFacts = {
   status: string;
   is_blocked: boolean;
   active_run_kind: string | null;
@@ -9,7 +10,7 @@ export interface StatusFacts {
   latest_run_error: string | null;
   failed_job_error: string | null;
   last_sync_error: string | null;
-}
+};
 
 export function syncStatusOf(f: StatusFacts): { sync_status: SyncStatus; sync_error: string | null } {
   const is = (sync_status: SyncStatus, sync_error: string | null = null) => ({ sync_status, sync_error });
@@ -21,11 +22,6 @@ export function syncStatusOf(f: StatusFacts): { sync_status: SyncStatus; sync_er
   if (f.failed_job_error) return is("error", f.failed_job_error);
   if (f.latest_run_status === "failed") return is("error", f.latest_run_error ?? f.last_sync_error ?? "the last sync failed");
   return is("idle");
-}
-
-export interface ScopeHealth {
-  status: "ok" | "warning" | "error";
-  message: string | null;
 }
 
 /** What the granted scopes allow: read_all sees Only-Me activities, read sees the rest. */

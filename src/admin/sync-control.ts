@@ -1,7 +1,9 @@
+import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
+import { athletes } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
-import { reconcileAllAthletes } from "../sync/reconcile-all.js";
-import { startSync } from "../sync/start.js";
+import { reconcileAllAthletes } from "../history/reconcile-all.js";
+import { startSync } from "../history/start.js";
 import { stopAthleteWork } from "./athlete-flags.js";
 
 export type AdminSyncMode = "reconcile" | "full";
@@ -17,12 +19,12 @@ export async function startAdminSync(ctx: AppContext, stravaId: number, opts: { 
 /** Removes the athlete's queued jobs; running runs stop at their next page. */
 export async function stopAdminSync(ctx: AppContext, stravaId: number) {
   await requireAthlete(ctx, stravaId);
-  const stopped = await stopAthleteWork(ctx.sql, stravaId);
+  const stopped = await stopAthleteWork(ctx.db, stravaId);
   ctx.log.info({ athleteId: stravaId, ...stopped }, "admin stopped an athlete's sync");
   return stopped;
 }
 
-/** What the `reconcile-all` crontab does, now, with trigger "admin" → one run per syncable athlete. */
+/** Reconcile every connected, unblocked athlete now (interrupted imports resume), trigger "admin" → the run ids. */
 export async function reconcileEveryone(ctx: AppContext): Promise<{ run_ids: number[] }> {
   const runIds = await reconcileAllAthletes(ctx, { trigger: "admin" });
   ctx.log.info({ athletes: runIds.length }, "admin started reconcile-all");
@@ -30,6 +32,6 @@ export async function reconcileEveryone(ctx: AppContext): Promise<{ run_ids: num
 }
 
 async function requireAthlete(ctx: AppContext, stravaId: number): Promise<void> {
-  const [row] = await ctx.sql`select 1 from athletes where strava_id = ${stravaId}`;
+  const [row] = await ctx.db.select({ id: athletes.strava_id }).from(athletes).where(eq(athletes.strava_id, stravaId));
   if (!row) throw notFound(`athlete ${stravaId}`);
 }

@@ -1,25 +1,16 @@
 import type { AppContext } from "../context.js";
-import type { Sql } from "../db/client.js";
-import { deleteAthleteRaces } from "../races/store.js";
-import { cancelAthleteJobs } from "./cancel-jobs.js";
+import { withTransaction } from "../db/client.js";
+import { revokeAthlete } from "./revoke.js";
+import { queueStravaRevoke } from "./revoke-at-strava.js";
 
 /**
- * The athlete leaves: revoke our access at Strava (best effort: a dead token is already revoked),
- * then delete their Strava data and queued work, keeping only a deauthorized stub row.
+ * The athlete leaves (POST /auth/strava/disconnect): everything about them is deleted at once, in
+ * one transaction, and a job revokes racesync's access at Strava, retried until Strava confirms.
  */
 export async function disconnectAthlete(ctx: AppContext, athleteId: number): Promise<void> {
-  await ctx.strava.deauthorize(athleteId).catch((err: unknown) => {
-    ctx.log.warn({ athleteId, err: String(err) }, "Strava deauthorize failed; deleting local data anyway");
+  await withTransaction(ctx.db, async (tx) => {
+    const tokens = await revokeAthlete(tx, athleteId);
+    if (tokens) await queueStravaRevoke(tx, athleteId, tokens);
   });
-  await ctx.sql.begin((tx) => forgetAthlete(tx as unknown as Sql, athleteId));
-}
-
-/** Deletes an athlete's races, tokens and queued jobs and marks them deauthorized. */
-export async function forgetAthlete(sql: Sql, athleteId: number): Promise<void> {
-  await deleteAthleteRaces(sql, athleteId);
-  await sql`
-    update athletes set access_token_enc = null, refresh_token_enc = null, token_expires_at = null,
-      status = 'deauthorized', deauthorized_at = now(), updated_at = now()
-    where strava_id = ${athleteId}`;
-  await cancelAthleteJobs(sql, athleteId);
+  ctx.log.info({ athleteId }, "athlete disconnected: their data is deleted, Strava access being revoked");
 }

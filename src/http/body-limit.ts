@@ -8,8 +8,9 @@ import { bodyLimit } from "hono/body-limit";
  * Bodies without a length (chunked) still go through the streaming check.
  */
 export function limitBodySize(maxSize: number): MiddlewareHandler {
+  // The body is left unread, so the connection cannot carry another request: say so.
   const tooLarge = (c: Context) =>
-    c.json({ error: { code: "PAYLOAD_TOO_LARGE", message: `request body is larger than ${Math.round(maxSize / 1024)} KiB` } }, 413);
+    c.json({ error: { code: "PAYLOAD_TOO_LARGE", message: `request body is larger than ${Math.round(maxSize / 1024)} KiB` } }, 413, { connection: "close" });
   const streaming = bodyLimit({ maxSize, onError: tooLarge });
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();

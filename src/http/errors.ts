@@ -4,9 +4,11 @@ export type ErrorCode =
   | "VALIDATION"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
+  | "CROSS_SITE_REQUEST"
   | "NOT_FOUND"
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
+  | "TOO_MANY_STREAMS"
   | "DATABASE_UNAVAILABLE"
   | "INTERNAL";
 
@@ -14,9 +16,11 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  CROSS_SITE_REQUEST: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_STREAMS: 429,
   DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -36,5 +40,5 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
-export const unauthenticated = () => new AppError("UNAUTHENTICATED", "sign in with Strava first");
+export const unauthenticated = (why = "sign in with Strava first") => new AppError("UNAUTHENTICATED", why);
 export const forbidden = (why = "you are not allowed to do that") => new AppError("FORBIDDEN", why);

@@ -5,10 +5,11 @@ import { AppError } from "./errors.js";
 
 const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P03"]);
 
-/** True for errors that mean "Postgres is not reachable right now". */
+/** True for errors that mean "Postgres is not reachable right now" (drizzle wraps the driver's error as `cause`). */
 export function isDatabaseDown(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && CONNECTION_ERRORS.has(code);
+  const e = err as { code?: unknown; cause?: unknown } | null;
+  if (typeof e?.code === "string" && CONNECTION_ERRORS.has(e.code)) return true;
+  return e?.cause !== undefined && isDatabaseDown(e.cause);
 }
 
 export function handleError(log: Log) {
@@ -22,10 +23,11 @@ export function handleError(log: Log) {
       return c.json({ error: { code: err.status === 401 ? "UNAUTHENTICATED" : "HTTP_ERROR", message: err.message, request_id: requestId } }, err.status);
     }
     if (isDatabaseDown(err)) {
-      log.warn({ err: err.message, requestId }, "database unavailable");
+      log.warn({ err, requestId }, "database unavailable");
       return c.json({ error: { code: "DATABASE_UNAVAILABLE", message: "the database is unavailable, try again shortly", request_id: requestId } }, 503);
     }
-    log.error({ err, requestId, path: c.req.path }, "unhandled error");
+    // The route pattern, not the path: a path may carry a secret (the webhook callback's).
+    log.error({ err, requestId, route: c.req.routePath }, "unhandled error");
     return c.json({ error: { code: "INTERNAL", message: "something went wrong on our side", request_id: requestId } }, 500);
   };
 }

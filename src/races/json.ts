@@ -1,31 +1,16 @@
-import type { Sql } from "../db/client.js";
+import { sql } from "drizzle-orm";
+import { athleteNameSql } from "../db/schema.js";
+import { raceOnBoardSql } from "./rules.js";
 
-/** A race as the API and the change feed show it (design.md "Shapes"). */
-export interface RaceJson {
-  strava_activity_id: number;
-  athlete: { strava_id: number; name: string };
-  name: string;
-  event_name: string | null;
-  sport_type: string;
-  distance: number;
-  moving_time: number;
-  elapsed_time: number;
-  total_elevation_gain: number | null;
-  start_date: string;
-  start_date_local: string;
-  timezone: string | null;
-  average_heartrate: number | null;
-  max_heartrate: number | null;
-}
+export type { RaceJson } from "../contract/races.js";
 
 /**
- * SQL expression building RaceJson from `races r join athletes a`, so the API and pg_notify
- * produce the same shape without a round trip through JavaScript.
+ * SQL building a RaceJson from `races r join athletes a`, so the API and the change feed produce
+ * the same shape without a round trip through JavaScript.
  */
-export function raceJsonSql(sql: Sql) {
-  return sql`json_build_object(
+export const raceJsonSql = sql`json_build_object(
     'strava_activity_id', r.strava_activity_id,
-    'athlete', json_build_object('strava_id', a.strava_id, 'name', trim(a.firstname || ' ' || a.lastname)),
+    'athlete', json_build_object('strava_id', a.strava_id, 'name', ${athleteNameSql}),
     'name', r.name,
     'event_name', r.event_name,
     'sport_type', r.sport_type,
@@ -37,6 +22,7 @@ export function raceJsonSql(sql: Sql) {
     'start_date_local', r.start_date_local,
     'timezone', r.timezone,
     'average_heartrate', r.average_heartrate,
-    'max_heartrate', r.max_heartrate
+    'max_heartrate', r.max_heartrate,
+    'visibility', r.visibility,
+    'on_board', ${raceOnBoardSql()}
   )`;
-}

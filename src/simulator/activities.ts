@@ -1,8 +1,10 @@
 import { Hono, type Context } from "hono";
-import { faultResponse, type SimContext } from "./context.js";
+import type { SimContext } from "./context.js";
+import { faultResponse } from "./http.js";
 import { faults } from "./faults-body.js";
 import { bearerOf } from "./oauth.js";
 import { activityDetailJson, activitySummaryJson, athleteJson } from "./serialize.js";
+import { statsJson } from "./stats.js";
 import { epochOf, type SimActivity } from "./store.js";
 import type { ValidToken } from "./tokens.js";
 
@@ -15,12 +17,20 @@ export function activityRoutes(ctx: SimContext): Hono<{ Variables: { token: Vali
   app.use("/athlete", requireToken(ctx));
   app.use("/athlete/*", requireToken(ctx));
   app.use("/activities/*", requireToken(ctx));
+  app.use("/athletes/*", requireToken(ctx));
 
   app.get("/athlete", (c) => c.json(athleteJson(ctx.store.athlete(c.get("token").athleteId))));
   app.get("/athlete/activities", (c) => listActivities(c, ctx, c.get("token")));
+  // Strava answers only for the token's own athlete.
+  app.get("/athletes/:id/stats", (c) => {
+    const token = c.get("token");
+    if (Number(c.req.param("id")) !== token.athleteId) return faultResponse(c, 401, faults.invalidToken());
+    return c.json(statsJson(ctx.store.activitiesOf(token.athleteId)));
+  });
   app.get("/activities/:id", (c) => {
-    const activity = visibleActivity(ctx, c.get("token"), Number(c.req.param("id")));
-    if (!activity) return faultResponse(c, 404, faults.activityNotFound());
+    const id = Number(c.req.param("id"));
+    const activity = visibleActivity(ctx, c.get("token"), id);
+    if (!activity || ctx.apiFaults.takeNotFound(id)) return faultResponse(c, 404, faults.activityNotFound());
     return c.json(activityDetailJson(activity));
   });
   return app;

@@ -3,7 +3,7 @@ import { createSimulator } from "./index.js";
 
 /**
  * `npm run simulator -- [--port 4100] [--host 127.0.0.1] [--athletes 3] [--history 40]
- *   [--window-seconds 900] [--day-seconds 86400] [--limits 200,2000,100,1000] [--seed 42]`
+ *   [--window-seconds 900] [--day-seconds 86400] [--limits 200,2000,100,1000] [--seed 42] [--token-seconds 21600]`
  * Each flag also reads SIM_<NAME> from the environment (SIM_PORT, SIM_WINDOW_SECONDS, …).
  */
 const { values } = parseArgs({
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     "day-seconds": { type: "string" },
     limits: { type: "string" },
     seed: { type: "string" },
+    "token-seconds": { type: "string" },
     "client-id": { type: "string" },
     "client-secret": { type: "string" },
   },
@@ -34,6 +35,7 @@ const sim = createSimulator({
   windowSeconds: Number(setting("window-seconds", "900")),
   daySeconds: Number(setting("day-seconds", "86400")),
   seed: Number(setting("seed", "42")),
+  accessTokenSeconds: Number(setting("token-seconds", "21600")),
 });
 
 const athletes = Array.from({ length: Number(setting("athletes", "3")) }, () => sim.seedAthlete());

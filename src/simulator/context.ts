@@ -1,13 +1,11 @@
-import type { Context } from "hono";
 import type { Random } from "./random.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { Store } from "./store.js";
 import type { TokenStore } from "./tokens.js";
 import type { WebhookDispatcher } from "./webhooks.js";
-import type { SubscriptionState } from "./subscriptions.js";
+import type { SubscriptionState } from "./subscription-state.js";
 import type { Counters } from "./counters.js";
 import type { ApiFaults } from "./api-faults.js";
-import type { Fault } from "./faults-body.js";
 
 export interface OAuthControls {
   /** Athlete the next /oauth/authorize approves as (consumed by one authorize). */
@@ -32,12 +30,4 @@ export interface SimContext {
   counters: Counters;
   apiFaults: ApiFaults;
   oauth: OAuthControls;
-}
-
-export function faultResponse(c: Context, status: 400 | 401 | 404 | 429 | 500 | 503, body: Fault): Response {
-  return c.json(body, status);
-}
-
-export function isClient(ctx: SimContext, clientId: unknown, clientSecret: unknown): boolean {
-  return String(clientId) === String(ctx.clientId) && clientSecret === ctx.clientSecret;
 }

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
-import type { HistoryOptions, Simulator } from "./index.js";
+import type { HistoryOptions } from "./seed.js";
+import type { Simulator } from "./simulator-types.js";
 
 /** The control API over HTTP under /_sim (JSON in, JSON out), for demo mode and other processes. */
 export function controlRoutes(sim: Simulator): Hono {
@@ -32,7 +33,7 @@ export function controlRoutes(sim: Simulator): Hono {
   app.put("/faults", async (c) => c.json(sim.faults.set(await json(c))));
   app.delete("/faults", (c) => (sim.faults.reset(), c.body(null, 204)));
   app.put("/limits", async (c) => c.json(sim.setLimits(await json(c))));
-  app.get("/counters", (c) => c.json({ requests: sim.counters.requests(), rate_limited: sim.counters.rateLimited() }));
+  app.get("/counters", (c) => c.json({ requests: sim.counters.requests(), rate_limited: sim.counters.rateLimited(), refreshes: sim.refreshStats() }));
   app.delete("/counters", (c) => (sim.counters.reset(), c.body(null, 204)));
   app.get("/deliveries", (c) => c.json({ log: sim.deliveries.log, dropped: sim.deliveries.dropped }));
   app.post("/deliveries/idle", async (c) => (await sim.deliveries.idle(), c.json({ delivered: sim.deliveries.log.length })));

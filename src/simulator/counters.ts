@@ -1,8 +1,24 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+
+/** One request the simulator answered, as a benchmark classifies it (whose, which endpoint, what answer). */
+export interface RequestRecord {
+  /** The simulator's clock (epoch ms) when the answer went out. */
+  at: number;
+  /** Keyed like `GET /athlete/activities`, `GET /activities/:id`. */
+  endpoint: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  /** The athlete whose token made the request; null when refused before the token was checked (a 429). */
+  athleteId: number | null;
+}
+
+export type RequestListener = (record: RequestRecord) => void;
 
 /** Requests per endpoint, keyed like `GET /athlete/activities`, `GET /activities/:id`, `POST /oauth/token`. */
 export class Counters {
   private readonly perEndpoint = new Map<string, number>();
+  private readonly listeners = new Set<RequestListener>();
   private limited = 0;
 
   count(endpoint: string): void {
@@ -11,6 +27,16 @@ export class Counters {
 
   countRateLimited(): void {
     this.limited++;
+  }
+
+  /** Hears of every answered request (nothing is kept here, so a long run holds no log); returns the unsubscribe. */
+  onRequest(listener: RequestListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  answered(record: RequestRecord): void {
+    for (const listener of this.listeners) listener(record);
   }
 
   requests(): Record<string, number>;
@@ -39,9 +65,17 @@ export function endpointKey(method: string, path: string): string {
   return `${method} ${normalized || "/"}`;
 }
 
-export function countingMiddleware(counters: Counters): MiddlewareHandler {
+export function countingMiddleware(counters: Counters, now: () => number): MiddlewareHandler {
   return async (c, next) => {
-    counters.count(endpointKey(c.req.method, c.req.path));
+    const endpoint = endpointKey(c.req.method, c.req.path);
+    counters.count(endpoint);
     await next();
+    counters.answered({ at: now(), endpoint, path: c.req.path, query: c.req.query(), status: c.res.status, athleteId: tokenAthleteOf(c) });
   };
+}
+
+/** The athlete of the token the activity routes validated (they set `token` on the context). */
+function tokenAthleteOf(c: Context): number | null {
+  const token = (c.get as (key: string) => unknown)("token") as { athleteId?: number } | undefined;
+  return token?.athleteId ?? null;
 }

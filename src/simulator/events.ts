@@ -4,8 +4,8 @@ import type { WebhookEvent } from "./webhooks.js";
 
 type Aspect = WebhookEvent["aspect_type"];
 
-/** Sends one event to the subscription, if there is one. */
-function emit(ctx: SimContext, e: Omit<WebhookEvent, "subscription_id" | "event_time">): void {
+/** Sends one event to the subscription, if there is one (also a test's forged or late event). */
+export function emit(ctx: SimContext, e: Omit<WebhookEvent, "subscription_id" | "event_time">): void {
   const subscription = ctx.subscriptions.current;
   if (!subscription) return;
   ctx.webhooks.send(subscription.callback_url, { ...e, event_time: ctx.store.now(), subscription_id: subscription.id });

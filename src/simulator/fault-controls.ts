@@ -23,6 +23,10 @@ export interface FaultControls {
   api5xx(share: number, status?: ServerErrorStatus): FaultSettings;
   api5xxNext(count: number, status?: ServerErrorStatus): FaultSettings;
   apiLatency(ms: number): FaultSettings;
+  /** The activity answers 404 to its next `count` fetches, although it exists (a fresh upload). */
+  activityNotFoundFor(activityId: number, count: number): void;
+  /** The next `count` answers of GET /activities/:id reflect the state on arrival but leave `ms` later. */
+  lateActivityAnswers(count: number, ms: number): void;
 }
 
 export function createFaultControls(webhooks: WebhookDispatcher, api: ApiFaults): FaultControls {
@@ -60,5 +64,7 @@ export function createFaultControls(webhooks: WebhookDispatcher, api: ApiFaults)
     api5xx: (share, status = 500) => set({ api5xxShare: share, api5xxStatus: status }),
     api5xxNext: (count, status = 500) => set({ api5xxNext: count, api5xxStatus: status }),
     apiLatency: (ms) => set({ latencyMs: ms }),
+    activityNotFoundFor: (activityId, count) => void api.notFoundFetches.set(activityId, count),
+    lateActivityAnswers: (count, ms) => void (api.lateAnswers = { next: count, ms }),
   };
 }

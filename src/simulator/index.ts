@@ -11,14 +11,15 @@
  * The same controls are served as JSON under /_sim (see control-http.ts).
  */
 import { Hono } from "hono";
-import { serve } from "@hono/node-server";
-import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { closeServer, listen } from "../http/listen.js";
 import { activityRoutes } from "./activities.js";
-import { ApiFaults, latencyMiddleware, serverErrorMiddleware } from "./api-faults.js";
+import { ApiFaults, lateAnswerMiddleware, latencyMiddleware, serverErrorMiddleware } from "./api-faults.js";
 import type { OAuthControls, SimContext } from "./context.js";
 import * as control from "./control.js";
+import { emit } from "./events.js";
 import { controlRoutes } from "./control-http.js";
-import { Counters, countingMiddleware } from "./counters.js";
+import { Counters, countingMiddleware, type RequestListener, type RequestRecord } from "./counters.js";
 import { createFaultControls, type FaultControls } from "./fault-controls.js";
 import { oauthRoutes } from "./oauth.js";
 import { createRandom } from "./random.js";
@@ -26,12 +27,13 @@ import { DEFAULT_LIMITS, RateLimiter, rateLimitMiddleware, type Limits, type Usa
 import type { HistoryOptions } from "./seed.js";
 import type { LimitSettings, Simulator, SimulatorOptions } from "./simulator-types.js";
 import { Store, type SimActivity, type SimActivityInput, type SimAthlete } from "./store.js";
-import { SubscriptionState, subscriptionRoutes, type PushSubscription } from "./subscriptions.js";
-import { TokenStore, type TokenPair } from "./tokens.js";
+import { SubscriptionState, type PushSubscription } from "./subscription-state.js";
+import { subscriptionRoutes } from "./subscriptions.js";
+import { TokenStore, type RefreshStats, type TokenPair } from "./tokens.js";
 import { WebhookDispatcher, type DeliveryRecord, type WebhookEvent } from "./webhooks.js";
 
-export type { SimActivity, SimActivityInput, SimAthlete, HistoryOptions, PushSubscription, WebhookEvent, DeliveryRecord, Limits, Usage, TokenPair, FaultControls, OAuthControls };
-export type { LimitSettings, Simulator, SimulatorOptions };
+export type { SimActivity, SimActivityInput, SimAthlete, HistoryOptions, PushSubscription, WebhookEvent, DeliveryRecord, Limits, Usage, TokenPair, RefreshStats, FaultControls, OAuthControls };
+export type { LimitSettings, Simulator, SimulatorOptions, RequestListener, RequestRecord };
 export type { ActivityPatch, SeedAthleteInput } from "./control.js";
 export type { FaultSettings } from "./fault-controls.js";
 export { isRace } from "./store.js";
@@ -42,7 +44,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     app: new Hono(),
     clientId: ctx.clientId,
     clientSecret: ctx.clientSecret,
-    listen: (port, host) => listen(sim.app, port, host),
+    listen: (port, host) => listenOn(sim.app, port, host),
     seedAthlete: (a) => control.seedAthlete(ctx, a),
     athlete: (id) => ({ ...ctx.store.athlete(id) }),
     seedHistory: (id, o) => control.seedHistory(ctx, id, o),
@@ -50,6 +52,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     updateActivity: (id, patch) => control.updateActivity(ctx, id, patch),
     deleteActivity: (id) => control.deleteActivity(ctx, id),
     deauthorizeAthlete: (id) => control.deauthorize(ctx, id, true),
+    sendEvent: (e) => emit(ctx, e),
     issueTokens: (id, scopes) => control.issueTokens(ctx, id, scopes),
     expireAccessTokens: (id) => ctx.tokens.expireAccessTokens(id),
     advanceTime: (seconds) => ctx.store.advanceTime(seconds),
@@ -59,6 +62,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     oauth: ctx.oauth,
     faults: createFaultControls(ctx.webhooks, ctx.apiFaults),
     counters: ctx.counters,
+    onRequest: (listener) => ctx.counters.onRequest(listener),
     deliveries: {
       idle: () => ctx.webhooks.idle(),
       log: ctx.webhooks.log,
@@ -68,6 +72,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     setLimits: (limits) => setLimits(ctx.limiter, limits),
     rateLimitUsage: () => ctx.limiter.usage(),
     setTokenRotation: (on) => void (ctx.tokens.rotation = on),
+    refreshStats: () => ({ ...ctx.tokens.refreshStats }),
     setDeauthorizeEmitsEvent: (on) => void (ctx.deauthorizeEmitsEvent = on),
     subscription: () => ctx.subscriptions.current,
   };
@@ -86,7 +91,7 @@ function createContext(opts: SimulatorOptions): SimContext {
     store,
     random,
     counters,
-    tokens: new TokenStore(store, opts.tokenRotation ?? true),
+    tokens: new TokenStore(store, opts.tokenRotation ?? true, opts.accessTokenSeconds),
     limiter: new RateLimiter(store, { ...DEFAULT_LIMITS, ...opts.limits }, opts.windowSeconds ?? 900, opts.daySeconds ?? 86400),
     webhooks: new WebhookDispatcher(random, opts.webhookRetryDelayMs ?? 1000),
     subscriptions: new SubscriptionState(),
@@ -96,8 +101,9 @@ function createContext(opts: SimulatorOptions): SimContext {
 }
 
 function mountRoutes(app: Hono, ctx: SimContext, sim: Simulator): void {
-  app.use("/oauth/*", countingMiddleware(ctx.counters));
-  app.use("/api/v3/*", countingMiddleware(ctx.counters));
+  const now = () => ctx.store.nowMs();
+  app.use("/oauth/*", countingMiddleware(ctx.counters, now));
+  app.use("/api/v3/*", countingMiddleware(ctx.counters, now));
   app.route("/oauth", oauthRoutes(ctx));
   app.route("/api/v3/oauth", oauthRoutes(ctx)); // Strava's own curl example posts tokens here
 
@@ -107,6 +113,7 @@ function mountRoutes(app: Hono, ctx: SimContext, sim: Simulator): void {
   const counts = (_method: string, path: string) => !path.includes("/push_subscriptions");
   api.use("*", rateLimitMiddleware(ctx.limiter, () => ctx.counters.countRateLimited(), counts));
   for (const path of ["/athlete", "/athlete/*", "/activities/*"]) api.use(path, serverErrorMiddleware(ctx.apiFaults));
+  api.use("/activities/*", lateAnswerMiddleware(ctx.apiFaults));
   api.route("/", subscriptionRoutes(ctx));
   api.route("/", activityRoutes(ctx));
   api.notFound((c) => c.json({ message: "Resource Not Found", errors: [{ resource: "Application", field: "", code: "not found" }] }, 404));
@@ -122,17 +129,8 @@ function setLimits(limiter: RateLimiter, next: Partial<LimitSettings>): LimitSet
   return { ...limiter.limits, windowSeconds: limiter.windowSeconds, daySeconds: limiter.daySeconds };
 }
 
-function listen(app: Hono, port = 0, host = "127.0.0.1"): Promise<{ url: string; close(): Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-      resolve({ url: `http://${host}:${info.port}`, close: () => closeServer(server as Server) });
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+async function listenOn(app: Hono, port = 0, host = "127.0.0.1"): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await listen(app.fetch, port, host);
+  const { port: actual } = server.address() as AddressInfo;
+  return { url: `http://${host}:${actual}`, close: () => closeServer(server) };
 }

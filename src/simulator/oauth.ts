@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
-import { faultResponse, isClient, type SimContext } from "./context.js";
+import type { SimContext } from "./context.js";
+import { faultResponse, form, isClient } from "./http.js";
 import { faults } from "./faults-body.js";
 import { athleteJson } from "./serialize.js";
 import { parseScopes } from "./tokens.js";
@@ -71,13 +72,3 @@ export function bearerOf(c: Context): string | undefined {
 }
 
 /** Form (or JSON, which some clients send) body as a flat string map. */
-export async function form(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header("content-type") ?? "";
-  if (type.includes("application/json")) {
-    const json = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, String(v)]));
-  }
-  if (!type.includes("form")) return {};
-  const parsed = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-}

@@ -3,10 +3,11 @@ import type { ActivityPatch, SeedAthleteInput } from "./control.js";
 import type { OAuthControls } from "./context.js";
 import type { FaultControls } from "./fault-controls.js";
 import type { Limits, Usage } from "./rate-limit.js";
+import type { RequestListener } from "./counters.js";
 import type { HistoryOptions } from "./seed.js";
 import type { SimActivity, SimActivityInput, SimAthlete } from "./store.js";
-import type { PushSubscription } from "./subscriptions.js";
-import type { TokenPair } from "./tokens.js";
+import type { PushSubscription } from "./subscription-state.js";
+import type { RefreshStats, TokenPair } from "./tokens.js";
 import type { DeliveryRecord, WebhookEvent } from "./webhooks.js";
 
 /** The public shape of the simulator; see index.ts for how to drive it. */
@@ -18,6 +19,8 @@ export interface SimulatorOptions {
   daySeconds?: number;
   webhookRetryDelayMs?: number;
   tokenRotation?: boolean;
+  /** Access-token lifetime (Strava's: 6 h); shorten it to make refreshes happen in a test. */
+  accessTokenSeconds?: number;
   deauthorizeEmitsEvent?: boolean;
   seed?: number;
 }
@@ -37,6 +40,8 @@ export interface Simulator {
   updateActivity(id: number, patch: ActivityPatch): SimActivity;
   deleteActivity(id: number): void;
   deauthorizeAthlete(athleteId: number): void;
+  /** Delivers an event that no change on Strava caused: one a forger sends, or a late one. */
+  sendEvent(e: Omit<WebhookEvent, "subscription_id" | "event_time">): void;
   issueTokens(athleteId: number, scopes?: string): TokenPair;
   expireAccessTokens(athleteId: number): void;
   advanceTime(seconds: number): void;
@@ -46,10 +51,14 @@ export interface Simulator {
   oauth: OAuthControls;
   faults: FaultControls;
   counters: { requests(): Record<string, number>; requests(endpoint: string): number; rateLimited(): number; reset(): void };
+  /** Calls `listener` after every answered OAuth and API request (the benchmarks' request log); returns the unsubscribe. */
+  onRequest(listener: RequestListener): () => void;
   deliveries: { idle(): Promise<void>; log: DeliveryRecord[]; dropped: WebhookEvent[]; flush(): void };
   setLimits(limits: Partial<LimitSettings>): LimitSettings;
   rateLimitUsage(): Usage;
   setTokenRotation(on: boolean): void;
+  /** Refresh-token grants so far, granted and refused. */
+  refreshStats(): RefreshStats;
   setDeauthorizeEmitsEvent(on: boolean): void;
   subscription(): PushSubscription | null;
 }

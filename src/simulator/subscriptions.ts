@@ -1,30 +1,8 @@
 import { Hono, type Context } from "hono";
-import { faultResponse, isClient, type SimContext } from "./context.js";
+import type { SimContext } from "./context.js";
 import { faults, type Fault } from "./faults-body.js";
-import { form } from "./oauth.js";
+import { faultResponse, form, isClient } from "./http.js";
 import { randomHex } from "./random.js";
-
-export interface PushSubscription {
-  id: number;
-  resource_state: 2;
-  application_id: number;
-  callback_url: string;
-  created_at: string;
-  updated_at: string;
-}
-
-/** The application's single push subscription. */
-export class SubscriptionState {
-  current: PushSubscription | null = null;
-  private nextId = 120_000;
-  validationTimeoutMs = 2000;
-
-  create(applicationId: number, callbackUrl: string): PushSubscription {
-    const now = new Date().toISOString();
-    this.current = { id: this.nextId++, resource_state: 2, application_id: applicationId, callback_url: callbackUrl, created_at: now, updated_at: now };
-    return this.current;
-  }
-}
 
 /** /api/v3/push_subscriptions: authenticated with client_id + client_secret, params form-encoded. */
 export function subscriptionRoutes(ctx: SimContext): Hono {

@@ -3,7 +3,8 @@ import type { Store } from "./store.js";
 
 /** Access tokens live 6 h; a refresh with more than 1 h left returns the same access token. */
 export const ACCESS_TOKEN_SECONDS = 6 * 3600;
-const REUSE_THRESHOLD_SECONDS = 3600;
+/** The share of a token's lifetime under which a refresh issues a new access token (1 h of 6 h). */
+const REUSE_SHARE = 1 / 6;
 const CODE_SECONDS = 600;
 
 interface AccessToken { token: string; athleteId: number; scopes: string[]; expiresAt: number; revoked: boolean }
@@ -12,6 +13,8 @@ interface AuthCode { code: string; athleteId: number; scopes: string[]; expiresA
 
 export interface TokenPair { access_token: string; refresh_token: string; expires_at: number; expires_in: number }
 export interface ValidToken { athleteId: number; scopes: string[]; token: string }
+/** Refresh-token grants answered so far: with a new pair, or refused (unknown, revoked or rotated-away token). */
+export interface RefreshStats { granted: number; refused: number }
 
 export function parseScopes(scopes: string): string[] {
   return scopes.split(/[ ,]+/).filter(Boolean);
@@ -22,8 +25,10 @@ export class TokenStore {
   private readonly refresh = new Map<string, RefreshToken>();
   private readonly codes = new Map<string, AuthCode>();
   rotation: boolean;
+  readonly refreshStats: RefreshStats = { granted: 0, refused: 0 };
 
-  constructor(private readonly store: Store, rotation: boolean) {
+  /** `lifetimeSeconds` shortens tokens for tests (Strava's are 6 h); the 1-in-6 reuse rule scales with it. */
+  constructor(private readonly store: Store, rotation: boolean, private readonly lifetimeSeconds = ACCESS_TOKEN_SECONDS) {
     this.rotation = rotation;
   }
 
@@ -50,11 +55,15 @@ export class TokenStore {
 
   refreshWith(refreshToken: string): TokenPair | null {
     const found = this.refresh.get(refreshToken);
-    if (!found || !found.alive) return null;
+    if (!found || !found.alive) {
+      this.refreshStats.refused++;
+      return null;
+    }
+    this.refreshStats.granted++;
     const current = this.access.get(found.latestAccess);
     const now = this.store.now();
     const access =
-      current && !current.revoked && current.expiresAt - now > REUSE_THRESHOLD_SECONDS
+      current && !current.revoked && current.expiresAt - now > this.lifetimeSeconds * REUSE_SHARE
         ? current
         : this.newAccessToken(found.athleteId, found.scopes);
     if (!this.rotation) {
@@ -98,7 +107,7 @@ export class TokenStore {
 
   private newAccessToken(athleteId: number, scopes: string[]): AccessToken {
     const token: AccessToken = {
-      token: randomHex(20), athleteId, scopes, expiresAt: this.store.now() + ACCESS_TOKEN_SECONDS, revoked: false,
+      token: randomHex(20), athleteId, scopes, expiresAt: this.store.now() + this.lifetimeSeconds, revoked: false,
     };
     this.access.set(token.token, token);
     return token;

@@ -1,8 +1,12 @@
-import type { Sql } from "../db/client.js";
+import { sql, type SQL } from "drizzle-orm";
+import { withTransaction, type Db } from "../db/client.js";
+import type { BudgetRow } from "../db/schema.js";
 import { StravaRateLimited } from "./errors.js";
-import type { RateLimitHeaders } from "./rate-limit-headers.js";
+import type { RateLimitHeaders } from "./types.js";
 import type { Priority } from "./types.js";
-import { currentWindow, type WindowKind, type WindowLengths } from "./windows.js";
+import { exhaustedWindow, windowStartAt, type WindowKind, type WindowLengths } from "./windows.js";
+import { admits, planDay, usageKindOf, type DayPlan, type PlanInput } from "./plan.js";
+import { countUsage, usageFigures, type UsageFigures } from "./usage.js";
 
 export interface AcquireOptions {
   /** Counts against the read ("non-upload") limit too; every call racesync makes does. */
@@ -25,75 +29,131 @@ export interface BudgetState {
 export interface RateGate {
   /** Takes one request from every relevant window, or throws StravaRateLimited (retryAt = window end). */
   acquire(priority: Priority, opts?: AcquireOptions): Promise<void>;
-  /** Adopts Strava's usage and limits; `rateLimited` (a 429) marks the exhausted window full. */
-  record(limits: RateLimitHeaders, opts?: { rateLimited?: boolean }): Promise<void>;
+  /**
+   * Adopts Strava's usage and limits; `rateLimited` (a 429) marks the exhausted window full and
+   * returns when it reopens.
+   */
+  record(limits: RateLimitHeaders, opts?: { rateLimited?: boolean }): Promise<Date | undefined>;
   state(): Promise<BudgetState>;
+  /** The planner's view of today: the allocation, its inputs and what was spent by kind. */
+  plan(): Promise<PlanView>;
+}
+
+export interface PlanView {
+  plan: DayPlan;
+  input: PlanInput;
+  figures: UsageFigures;
+  /** The current short window's end: when the pacing line next moves. */
+  windowEnd: Date;
+  /** The current short read window. */
+  shortRead: { used: number; limit: number };
 }
 
 export interface GateOptions extends WindowLengths {
   /** Share of each window kept for webhook work (at least one request). Default 5 %. */
   reserveShare?: number;
-  now?: () => number;
+  /**
+   * The time that places windows: Postgres' `now()`, so that every process agrees whatever its
+   * own clock says. Tests pin it with a timestamptz expression.
+   */
+  clock?: () => SQL;
+  /** Every athlete is reconciled at least this often: the planner keeps reconciles that floor. Default 7. */
+  reconcileMaxAgeDays?: number;
 }
 
 type Bucket = "overall_short" | "overall_daily" | "read_short" | "read_daily";
-interface BucketWindow { bucket: Bucket; kind: WindowKind; start: Date; end: Date; defaultLimit: number }
-interface BucketRow { bucket: Bucket; used: number; limit: number; window_end: Date }
+interface BucketSpec { bucket: Bucket; kind: WindowKind; seconds: number; defaultLimit: number }
+/** One bucket's current window, as the database placed it, and the database's time that placed it. */
+type BucketWindow = { bucket: Bucket; window_start: Date; now: Date };
+type BucketRow = Pick<BudgetRow, "used" | "limit" | "window_end"> & { bucket: Bucket };
 
 const DEFAULT_LIMITS: Record<Bucket, number> = { overall_short: 200, overall_daily: 2000, read_short: 100, read_daily: 1000 };
 const BUCKETS = Object.keys(DEFAULT_LIMITS) as Bucket[];
 
-export function createRateGate(sql: Sql, opts: GateOptions): RateGate {
+export function createRateGate(db: Db, opts: GateOptions): RateGate {
   const reserveShare = opts.reserveShare ?? 0.05;
-  const now = opts.now ?? Date.now;
-  const windowsFor = (buckets: Bucket[]): BucketWindow[] => {
-    const nowMs = now();
-    return buckets.map((bucket) => {
+  const clock = opts.clock ?? (() => sql`now()`);
+  const specsOf = (buckets: Bucket[]): BucketSpec[] =>
+    buckets.map((bucket) => {
       const kind: WindowKind = bucket.endsWith("short") ? "short" : "daily";
-      return { bucket, kind, ...currentWindow(kind, opts, nowMs), defaultLimit: DEFAULT_LIMITS[bucket] };
+      return { bucket, kind, seconds: kind === "short" ? opts.windowSeconds : opts.daySeconds, defaultLimit: DEFAULT_LIMITS[bucket] };
     });
-  };
   const headroom = (row: BucketRow, priority: Priority) =>
     row.limit - row.used - (priority === "webhook" ? 0 : Math.max(1, Math.ceil(row.limit * reserveShare)));
 
   async function acquire(priority: Priority, acquireOpts: AcquireOptions = { read: true }): Promise<void> {
-    const windows = windowsFor(acquireOpts.read ? BUCKETS : ["overall_short", "overall_daily"]);
-    await sql.begin(async (tx) => {
-      await ensureWindows(tx as unknown as Sql, windows);
-      const rows = await lockWindows(tx as unknown as Sql, windows);
+    const specs = specsOf(acquireOpts.read ? BUCKETS : ["overall_short", "overall_daily"]);
+    await withTransaction(db, async (tx) => {
+      const windows = await ensureWindows(tx, specs, clock());
+      const rows = await lockWindows(tx, windows);
       const full = rows.filter((r) => headroom(r, priority) < 1).sort((a, b) => +b.window_end - +a.window_end)[0];
       if (full) {
         throw new StravaRateLimited(`Strava budget ${full.bucket} exhausted (${full.used}/${full.limit}) for ${priority} work`, full.window_end);
       }
-      await tx`update strava_budget set used = used + 1, updated_at = now() where ${inWindows(tx as unknown as Sql, windows)}`;
+      if (acquireOpts.read) await followPlan(tx, priority, rows, windows[0]!.now);
+      await tx.execute(sql`update strava_budget set used = used + 1, updated_at = now() where ${inWindows(windows)}`);
     });
   }
 
-  async function record(limits: RateLimitHeaders, recordOpts: { rateLimited?: boolean } = {}): Promise<void> {
+  /** Refuses what the day's plan holds back (until the short window ends), else counts the call by kind. */
+  async function followPlan(tx: Db, priority: Priority, rows: BucketRow[], now: Date): Promise<void> {
+    const dailyUsed = rows.find((r) => r.bucket === "read_daily")!.used;
+    if (priority !== "webhook" && priority !== "confirmation") {
+      const view = await planView(tx, rows, now);
+      if (!admits(view.plan, priority, { today: view.figures.today, dailyUsed })) {
+        throw new StravaRateLimited(`the day's plan holds ${priority} work until the next window (paced so the budget lasts the day)`, view.windowEnd);
+      }
+    }
+    await countUsage(tx, dayStartOf(rows), usageKindOf(priority));
+  }
+
+  /** The current day window's start, from the read_daily row the database placed. */
+  const dayStartOf = (rows: BucketRow[]) => new Date(rows.find((r) => r.bucket === "read_daily")!.window_end.getTime() - opts.daySeconds * 1000);
+
+  async function planView(db: Db, rows: BucketRow[], now: Date): Promise<PlanView> {
+    const dayStart = dayStartOf(rows);
+    const shortRow = rows.find((r) => r.bucket === "read_short")!;
+    const daily = rows.find((r) => r.bucket === "read_daily")!;
+    const figures = await usageFigures(db, dayStart, new Date(dayStart.getTime() - opts.daySeconds * 1000));
+    const dayMs = opts.daySeconds * 1000;
+    const input: PlanInput = {
+      dailyLimit: daily.limit,
+      dailyUsed: daily.used,
+      reserveShare,
+      dayShareNow: (now.getTime() - dayStart.getTime()) / dayMs,
+      dayShareAtWindowEnd: Math.min(1, (shortRow.window_end.getTime() - dayStart.getTime()) / dayMs),
+      windowsPerDay: Math.max(1, Math.round(opts.daySeconds / opts.windowSeconds)),
+      today: figures.today,
+      yesterday: figures.yesterday,
+      athletes: figures.athletes,
+      reconcileMaxAgeDays: opts.reconcileMaxAgeDays ?? 7,
+    };
+    return { plan: planDay(input), input, figures, windowEnd: shortRow.window_end, shortRead: { used: shortRow.used, limit: shortRow.limit } };
+  }
+
+  async function plan(): Promise<PlanView> {
+    const windows = await ensureWindows(db, specsOf(BUCKETS), clock());
+    return planView(db, await selectWindows(db, windows), windows[0]!.now);
+  }
+
+  async function record(limits: RateLimitHeaders, recordOpts: { rateLimited?: boolean } = {}): Promise<Date | undefined> {
     const rateLimited = recordOpts.rateLimited ?? false;
-    if (!rateLimited && Object.keys(limits).length === 0) return;
-    const observed = windowsFor(BUCKETS).map((w) => {
-      const seen = observedOf(w, limits);
-      return { ...w, ...seen, full: rateLimited && isExhausted(w, seen, limits) };
-    });
+    if (!rateLimited && Object.keys(limits).length === 0) return undefined;
+    const exhausted = exhaustedWindow(limits);
+    let reopensAt: Date | undefined;
     // One autocommit statement per bucket: a multi-row update would lock rows in no set order and
     // could deadlock with acquire()'s ordered locks.
-    for (const w of observed) {
-      await sql`
-        insert into strava_budget (bucket, window_start, window_end, used, "limit")
-        values (${w.bucket}, ${w.start}, ${w.end}, ${w.used ?? 0}, ${w.limit ?? w.defaultLimit})
-        on conflict (bucket, window_start) do update set
-          "limit" = coalesce(${w.limit ?? null}::int, strava_budget."limit"),
-          used = greatest(strava_budget.used, excluded.used,
-                          case when ${w.full} then coalesce(${w.limit ?? null}::int, strava_budget."limit") else 0 end),
-          updated_at = now()`;
+    for (const spec of specsOf(BUCKETS)) {
+      const seen = observedOf(spec, limits);
+      const end = await recordBucket(db, { ...spec, ...seen, full: rateLimited && isExhausted(spec, seen, limits) }, clock());
+      if (rateLimited && spec.kind === exhausted) reopensAt = end;
     }
+    return reopensAt;
   }
 
   async function state(): Promise<BudgetState> {
-    const windows = windowsFor(BUCKETS);
-    await ensureWindows(sql, windows);
-    const rows = await selectWindows(sql, windows);
+    const windows = await ensureWindows(db, specsOf(BUCKETS), clock());
+    const rows = await selectWindows(db, windows);
     const of = (bucket: Bucket): WindowState => {
       const row = rows.find((r) => r.bucket === bucket)!;
       return { used: row.used, limit: row.limit, resets_at: row.window_end.toISOString() };
@@ -105,48 +165,71 @@ export function createRateGate(sql: Sql, opts: GateOptions): RateGate {
     };
   }
 
-  return { acquire, record, state };
+  return { acquire, record, state, plan };
 }
 
-/** Creates missing windows (one statement); a new window inherits the bucket's last known limit. */
-async function ensureWindows(sql: Sql, windows: BucketWindow[]): Promise<void> {
-  await sql`
+/**
+ * Places each bucket's current window by `clock` and creates the missing ones (one statement); a
+ * new window inherits the bucket's last known limit. Returns the windows.
+ */
+async function ensureWindows(db: Db, specs: BucketSpec[], clock: SQL): Promise<BucketWindow[]> {
+  return db.execute<BucketWindow>(sql`
+    with w as (
+      select s.bucket, s.seconds, s.default_limit, ${windowStartAt(sql`s.seconds`, clock)} as window_start
+      from unnest(${sql.param(specs.map((s) => s.bucket))}::text[], ${sql.param(specs.map((s) => s.seconds))}::float8[],
+                  ${sql.param(specs.map((s) => s.defaultLimit))}::int[]) as s(bucket, seconds, default_limit)
+    ), created as (
+      insert into strava_budget (bucket, window_start, window_end, used, "limit")
+      select w.bucket, w.window_start, w.window_start + make_interval(secs => w.seconds), 0,
+             coalesce((select b."limit" from strava_budget b where b.bucket = w.bucket order by b.window_start desc limit 1), w.default_limit)
+      from w
+      order by w.bucket
+      on conflict (bucket, window_start) do nothing
+    )
+    select bucket, window_start, ${clock} as now from w`);
+}
+
+type ObservedBucket = BucketSpec & { used?: number; limit?: number; full: boolean };
+
+/** Adopts what Strava said about one bucket's current window; returns the window's end. */
+async function recordBucket(db: Db, b: ObservedBucket, clock: SQL): Promise<Date> {
+  const [row] = await db.execute<{ window_end: Date }>(sql`
     insert into strava_budget (bucket, window_start, window_end, used, "limit")
-    select w.bucket, w.window_start, w.window_end, 0,
-           coalesce((select b."limit" from strava_budget b where b.bucket = w.bucket order by b.window_start desc limit 1), w.default_limit)
-    from unnest(${windows.map((w) => w.bucket)}::text[], ${windows.map((w) => w.start.toISOString())}::timestamptz[],
-                ${windows.map((w) => w.end.toISOString())}::timestamptz[], ${windows.map((w) => w.defaultLimit)}::int[])
-         as w(bucket, window_start, window_end, default_limit)
-    order by w.bucket
-    on conflict (bucket, window_start) do nothing`;
+    select ${b.bucket}, w.start, w.start + make_interval(secs => ${b.seconds}::float8), ${b.used ?? 0}, ${b.limit ?? b.defaultLimit}
+    from (select ${windowStartAt(sql`${b.seconds}::float8`, clock)} as start) w
+    on conflict (bucket, window_start) do update set
+      "limit" = coalesce(${b.limit ?? null}::int, strava_budget."limit"),
+      used = greatest(strava_budget.used, excluded.used,
+                      case when ${b.full} then coalesce(${b.limit ?? null}::int, strava_budget."limit") else 0 end),
+      updated_at = now()
+    returning window_end`);
+  return row!.window_end;
 }
 
 /** Row locks in bucket order, so concurrent acquirers never deadlock. */
-function lockWindows(sql: Sql, windows: BucketWindow[]): Promise<BucketRow[]> {
-  return sql<BucketRow[]>`
+function lockWindows(db: Db, windows: BucketWindow[]): Promise<BucketRow[]> {
+  return db.execute<BucketRow>(sql`
     select bucket, used, "limit", window_end from strava_budget
-    where ${inWindows(sql, windows)} order by bucket for update`;
+    where ${inWindows(windows)} order by bucket for update`);
 }
 
-function selectWindows(sql: Sql, windows: BucketWindow[]): Promise<BucketRow[]> {
-  return sql<BucketRow[]>`
-    select bucket, used, "limit", window_end from strava_budget
-    where ${inWindows(sql, windows)}`;
+function selectWindows(db: Db, windows: BucketWindow[]): Promise<BucketRow[]> {
+  return db.execute<BucketRow>(sql`select bucket, used, "limit", window_end from strava_budget where ${inWindows(windows)}`);
 }
 
-function inWindows(sql: Sql, windows: BucketWindow[]) {
+function inWindows(windows: BucketWindow[]) {
   const buckets = windows.map((w) => w.bucket);
-  const starts = windows.map((w) => w.start.toISOString());
-  return sql`(bucket, window_start) in (select * from unnest(${buckets}::text[], ${starts}::timestamptz[]))`;
+  const starts = windows.map((w) => w.window_start.toISOString());
+  return sql`(bucket, window_start) in (select * from unnest(${sql.param(buckets)}::text[], ${sql.param(starts)}::timestamptz[]))`;
 }
 
 /** After a 429: the buckets Strava shows at their limit or, without headers, the short windows. */
-function isExhausted(w: BucketWindow, seen: { used?: number; limit?: number }, limits: RateLimitHeaders): boolean {
+function isExhausted(w: BucketSpec, seen: { used?: number; limit?: number }, limits: RateLimitHeaders): boolean {
   if (seen.used !== undefined && seen.limit !== undefined) return seen.used >= seen.limit;
   return Object.keys(limits).length === 0 && w.kind === "short";
 }
 
-function observedOf(w: BucketWindow, limits: RateLimitHeaders): { used?: number; limit?: number } {
+function observedOf(w: BucketSpec, limits: RateLimitHeaders): { used?: number; limit?: number } {
   const index = w.kind === "short" ? 0 : 1;
   const [usage, limit] = w.bucket.startsWith("read") ? [limits.readUsage, limits.readLimit] : [limits.overallUsage, limits.overallLimit];
   return { used: usage?.[index], limit: limit?.[index] };

@@ -1,3 +1,6 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+
 /** Observes every HTTP answer (or failure, status 0) the layer receives from Strava. */
 export type CallHook = (endpoint: string, status: number, ms: number) => void;
 
@@ -27,4 +30,15 @@ export function createCallLog() {
     return () => void hooks.delete(hook);
   };
   return { observe, counters, onCall };
+}
+
+/**
+ * Counts one request made to Strava on an athlete's behalf (whatever its answer); nothing once the
+ * athlete is revoked (the key-share lock waits for a revocation under way, then sees it).
+ */
+export async function countAthleteCall(db: Db, athleteId: number): Promise<void> {
+  await db.execute(sql`
+    insert into athlete_api_calls (athlete_id, hour, calls)
+    select strava_id, date_trunc('hour', now()), 1 from athletes where strava_id = ${athleteId} for key share
+    on conflict (athlete_id, hour) do update set calls = athlete_api_calls.calls + 1`);
 }

@@ -13,6 +13,19 @@ export class StravaError extends Error {
 /** 401: token expired, revoked or missing a scope. Retrying will not help; the athlete must reconnect. */
 export class StravaUnauthorized extends StravaError {}
 
+/**
+ * The athlete is blocked by an admin or no longer connected (`unknown`): racesync does not call
+ * Strava for them at all. A 401 for all callers that only care that no token is usable.
+ */
+export class AthleteUnavailable extends StravaUnauthorized {
+  constructor(
+    message: string,
+    readonly state: "blocked" | "unknown",
+  ) {
+    super(message);
+  }
+}
+
 /** 404: the activity is missing, deleted, private to us, or not this athlete's. */
 export class StravaNotFound extends StravaError {}
 

@@ -1,8 +1,8 @@
 import { Agent, request } from "undici";
-import { StravaTransient } from "./errors.js";
-import { parseRateLimitHeaders, type RateLimitHeaders } from "./rate-limit-headers.js";
-
-export type { RateLimitHeaders } from "./rate-limit-headers.js";
+import type { z } from "zod";
+import { StravaBadRequest, StravaNotFound, StravaRateLimited, StravaTransient, StravaUnauthorized } from "./errors.js";
+import type { RateLimitHeaders } from "./types.js";
+import { retryAtFor, type WindowLengths } from "./windows.js";
 
 export interface HttpOptions {
   connectTimeoutMs?: number;
@@ -25,6 +25,8 @@ export interface StravaResponse {
   status: number;
   limits: RateLimitHeaders;
   body: unknown;
+  /** For a 429 counted in the shared budget: when the exhausted window reopens, by the database's clock. */
+  retryAt?: Date;
 }
 
 /** Observes every answer (status 0 = no answer) with its duration. */
@@ -78,6 +80,36 @@ export function createHttp(opts: HttpOptions = {}, observe: ResponseObserver = (
   return { send, close: () => agent.close() };
 }
 
+/** Turns an answer into its typed payload, or throws the typed error its status stands for. */
+export function expectOk<T>(res: StravaResponse, schema: z.ZodType<T>, lengths: WindowLengths, nowMs = Date.now()): T {
+  if (res.status >= 200 && res.status < 300) return parsePayload(res, schema);
+  throw errorFor(res, lengths, nowMs);
+}
+
+export function errorFor(res: StravaResponse, lengths: WindowLengths, nowMs: number): Error {
+  const message = `${res.endpoint}: HTTP ${res.status} ${faultMessage(res.body)}`.trim();
+  if (res.status === 401) return new StravaUnauthorized(message, res.status, res.body);
+  if (res.status === 404) return new StravaNotFound(message, res.status, res.body);
+  if (res.status === 429) return new StravaRateLimited(message, res.retryAt ?? retryAtFor(res.limits, lengths, nowMs), res.status);
+  if (res.status >= 500) return new StravaTransient(message, res.status, res.body);
+  return new StravaBadRequest(message, res.status, res.body);
+}
+
+function parsePayload<T>(res: StravaResponse, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(res.body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new StravaBadRequest(`${res.endpoint}: unexpected payload (${issue?.path.join(".")}: ${issue?.message})`, res.status);
+}
+
+/** Strava's Fault body: {message, errors: [{resource, field, code}]}. */
+function faultMessage(body: unknown): string {
+  if (typeof body !== "object" || body === null) return "";
+  const fault = body as { message?: unknown; errors?: { resource?: string; field?: string; code?: string }[] };
+  const details = Array.isArray(fault.errors) ? fault.errors.map((e) => [e.resource, e.field, e.code].filter(Boolean).join("/")) : [];
+  return [typeof fault.message === "string" ? fault.message : "", details.length ? `(${details.join(", ")})` : ""].join(" ").trim();
+}
+
 function headersOf(req: StravaRequest): Record<string, string> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (req.token) headers.authorization = `Bearer ${req.token}`;
@@ -113,4 +145,30 @@ function isReset(err: unknown): boolean {
 function describe(err: unknown): string {
   const e = err as { code?: unknown; message?: unknown } | null;
   return [e?.code, e?.message].filter((p) => typeof p === "string").join(": ") || "unknown error";
+}
+
+type HeaderBag = Record<string, string | string[] | undefined>;
+
+const FIELDS = {
+  overallLimit: "x-ratelimit-limit",
+  overallUsage: "x-ratelimit-usage",
+  readLimit: "x-readratelimit-limit",
+  readUsage: "x-readratelimit-usage",
+} as const;
+
+/** Reads the four rate-limit headers, whatever their casing. */
+export function parseRateLimitHeaders(headers: HeaderBag): RateLimitHeaders {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+  const parsed: RateLimitHeaders = {};
+  for (const [field, name] of Object.entries(FIELDS) as [keyof RateLimitHeaders, string][]) {
+    const pair = parsePair(lower.get(name));
+    if (pair) parsed[field] = pair;
+  }
+  return parsed;
+}
+
+function parsePair(value: string | undefined): [number, number] | undefined {
+  const parts = (value ?? "").split(",").map((p) => p.trim());
+  if (parts.length !== 2 || parts.some((p) => !/^\d+$/.test(p))) return undefined;
+  return [Number(parts[0]), Number(parts[1])];
 }

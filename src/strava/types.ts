@@ -41,12 +41,24 @@ export const tokenResponseSchema = z.object({
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
-/** Who is asking for budget: webhook work first, reconcile last. */
-export type Priority = "webhook" | "follow_up" | "backfill" | "reconcile";
+/**
+ * Who is asking for budget: webhook work (and the confirmations of deletions and revocations)
+ * first, follow-ups next, reconciles, backfills and cache re-confirmations fill what is left;
+ * `forced` is an admin's "now" (paced by the 15-minute windows only, behind webhook work).
+ */
+export type Priority = "webhook" | "confirmation" | "follow_up" | "backfill" | "reconcile" | "cache" | "forced";
 
 export interface ListActivitiesParams {
   before?: number;
   after?: number;
   page?: number;
   perPage?: number;
+}
+
+/** "short,daily" pairs from Strava's rate-limit headers; a field is absent when its header was (or was garbled). */
+export interface RateLimitHeaders {
+  overallLimit?: [number, number];
+  overallUsage?: [number, number];
+  readLimit?: [number, number];
+  readUsage?: [number, number];
 }

@@ -1,4 +1,5 @@
-import type { RateLimitHeaders } from "./rate-limit-headers.js";
+import { sql, type SQL } from "drizzle-orm";
+import type { RateLimitHeaders } from "./types.js";
 
 export interface WindowLengths {
   windowSeconds: number;
@@ -12,7 +13,15 @@ export interface Window {
 
 export type WindowKind = "short" | "daily";
 
-/** Short windows start at multiples of windowSeconds since the epoch, daily ones at multiples of daySeconds. */
+/**
+ * SQL for the start of the window of `seconds` that contains `clock` (a timestamptz expression):
+ * short windows start at multiples of windowSeconds since the epoch, daily ones at multiples of daySeconds.
+ */
+export function windowStartAt(seconds: SQL, clock: SQL): SQL {
+  return sql`to_timestamp(floor(extract(epoch from ${clock})::float8 / ${seconds}) * ${seconds})`;
+}
+
+/** The same placement by a given clock, for a 429 outside the shared budget (token refreshes). */
 export function currentWindow(kind: WindowKind, lengths: WindowLengths, nowMs: number): Window {
   const lengthMs = (kind === "short" ? lengths.windowSeconds : lengths.daySeconds) * 1000;
   const startMs = Math.floor(nowMs / lengthMs) * lengthMs;

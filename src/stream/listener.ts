@@ -51,9 +51,7 @@ export async function startFeedListener(databaseUrl: string, log: Log): Promise<
 function parse(payload: string, log: Log): FeedMessage | null {
   try {
     const message = JSON.parse(payload) as FeedMessage;
-    // Some publishers pass a bigint column through as a string.
-    const athleteId = Number(message.athlete_id);
-    return typeof message.event === "string" && Number.isSafeInteger(athleteId) ? { ...message, athlete_id: athleteId } : null;
+    return typeof message.event === "string" && Number.isSafeInteger(message.athlete_id) ? message : null;
   } catch {
     log.warn({ length: payload.length }, "ignoring a malformed change notification");
     return null;

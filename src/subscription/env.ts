@@ -1,38 +1,38 @@
 import { z } from "zod";
-import type { Env } from "../config.js";
+import { ConfigError, envSchema, parseEnv, withoutTrailingSlash, type Env } from "../config.js";
 
-const schema = z.object({
-  STRAVA_CLIENT_ID: z.string({ error: "is required" }).trim().regex(/^\d+$/, "must be a positive integer").transform(Number),
-  STRAVA_CLIENT_SECRET: z.string({ error: "is required" }).trim().min(1, "is required"),
-  STRAVA_API_URL: z.string().url().default("https://www.strava.com/api/v3"),
-  STRAVA_VERIFY_TOKEN: z.string().trim().optional(),
-  PUBLIC_URL: z.string().url().optional(),
-  DATABASE_URL: z.string().trim().optional(),
-});
+/** config.ts's own variables, with the app credentials required (no session secret or key needed). */
+const schema = envSchema
+  .pick({ STRAVA_API_URL: true, STRAVA_VERIFY_TOKEN: true, PUBLIC_URL: true, DATABASE_URL: true })
+  .extend({
+    STRAVA_CLIENT_ID: envSchema.shape.STRAVA_CLIENT_ID.pipe(z.number({ error: "is required" })),
+    STRAVA_CLIENT_SECRET: envSchema.shape.STRAVA_CLIENT_SECRET.pipe(z.string({ error: "is required" })),
+  });
 
 export interface SubscriptionEnv {
   apiUrl: string;
   clientId: number;
   clientSecret: string;
   verifyToken: string | undefined;
-  callbackUrl: string | undefined;
+  /** PUBLIC_URL: the callback is `${publicUrl}/webhooks/strava/<secret stored in the database>`. */
+  publicUrl: string | undefined;
   databaseUrl: string | undefined;
 }
 
-/** Only what the subscription script needs (no session secret or encryption key). */
+/** Only what the subscription script needs, parsed by config.ts's rules. */
 export function subscriptionEnv(env: Env): SubscriptionEnv | { error: string } {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { error: `${String(issue.path[0])} ${issue.message.toLowerCase()}` };
+  try {
+    const e = parseEnv(schema, env);
+    return {
+      apiUrl: withoutTrailingSlash(e.STRAVA_API_URL),
+      clientId: e.STRAVA_CLIENT_ID,
+      clientSecret: e.STRAVA_CLIENT_SECRET,
+      verifyToken: e.STRAVA_VERIFY_TOKEN,
+      publicUrl: e.PUBLIC_URL ? withoutTrailingSlash(e.PUBLIC_URL) : undefined,
+      databaseUrl: e.DATABASE_URL,
+    };
+  } catch (err) {
+    if (err instanceof ConfigError) return { error: err.message.replace(/^Invalid configuration: /, "") };
+    throw err;
   }
-  const e = parsed.data;
-  return {
-    apiUrl: e.STRAVA_API_URL.replace(/\/$/, ""),
-    clientId: e.STRAVA_CLIENT_ID,
-    clientSecret: e.STRAVA_CLIENT_SECRET,
-    verifyToken: e.STRAVA_VERIFY_TOKEN || undefined,
-    callbackUrl: e.PUBLIC_URL ? `${e.PUBLIC_URL.replace(/\/$/, "")}/webhooks/strava` : undefined,
-    databaseUrl: e.DATABASE_URL || undefined,
-  };
 }

@@ -1,9 +1,10 @@
+import { readCallbackUrl } from "./callback.js";
 import type { SubscriptionEnv } from "./env.js";
 import { COMMAND, type Say } from "./output.js";
 import { rememberSubscription } from "./store.js";
 import { StravaRefusal, subscriptionApi } from "./strava-api.js";
 
-/** `view`: shows the current subscription (and stores its id when DATABASE_URL is set). */
+/** `view`: shows the current subscription, checks its callback URL and stores its id (with DATABASE_URL). */
 export async function viewSubscription(env: SubscriptionEnv, s: Say): Promise<number> {
   const current = await subscriptionApi(env).view();
   if (!current) {
@@ -12,12 +13,16 @@ export async function viewSubscription(env: SubscriptionEnv, s: Say): Promise<nu
     return 1;
   }
   s.ok(`Subscription ${current.id} → ${current.callback_url}${current.created_at ? ` (created ${current.created_at})` : ""}`);
-  if (env.callbackUrl && current.callback_url !== env.callbackUrl) {
-    s.fail(`It does not point at this racesync (${env.callbackUrl}).`);
+  if (!env.databaseUrl || !env.publicUrl) {
+    s.info("Set DATABASE_URL and PUBLIC_URL to check it against racesync's callback URL (its secret is in the database).");
+    return 0;
+  }
+  const expected = await readCallbackUrl(env.databaseUrl, env.publicUrl);
+  if (current.callback_url !== expected) {
+    s.fail(`It does not point at this racesync's callback URL (${expected}).`);
     s.next(`To move it:  ${COMMAND} delete ${current.id}  then  ${COMMAND} create`);
   }
-  if (env.databaseUrl) return (await rememberSubscription(env, current.id, s)) ? 0 : 1;
-  return 0;
+  return (await rememberSubscription(env, current.id, s)) ? 0 : 1;
 }
 
 /** `delete [id]`: deletes the given subscription, or the current one. */

@@ -1,28 +1,11 @@
-import { SESSION_COOKIE } from "../../src/auth/session.js";
-import { signToken } from "../../src/auth/signing.js";
-import type { Config } from "../../src/config.js";
-import { TEST_ADMIN_TOKEN } from "../support/stack.js";
+import { expect } from "vitest";
+import type { TestStack } from "../support/stack.js";
+import { webhookUrl } from "../support/webhook-url.js";
 
-export type Caller = "anonymous" | "member" | "admin-session" | "admin-token";
-
-/** Headers for each kind of caller (sessions are real signed cookies of connected athletes). */
-export function headersFor(caller: Caller, config: Config, ids: { member: number; admin: number }): Record<string, string> {
-  const cookie = (sub: number) => {
-    const iat = Math.floor(Date.now() / 1000);
-    return { cookie: `${SESSION_COOKIE}=${signToken(config.sessionSecret, { sub, iat, exp: iat + 3600 })}` };
-  };
-  if (caller === "member") return cookie(ids.member);
-  if (caller === "admin-session") return cookie(ids.admin);
-  if (caller === "admin-token") return { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-  return {};
-}
-
-export async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as any) : null };
+/** Posts a Strava webhook event for the stack's stored subscription (defaults: an activity create) and checks it is accepted. */
+export async function postEvent(stack: TestStack, event: Record<string, unknown>): Promise<void> {
+  const [setting] = await stack.sql<{ value: string }[]>`select value from settings where key = 'strava_subscription_id'`;
+  const body = { object_type: "activity", aspect_type: "create", event_time: 1_700_000_000, updates: {}, subscription_id: Number(setting!.value), ...event };
+  const res = await fetch(await webhookUrl(stack.verbDb, stack.url), { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  expect(res.status).toBe(200);
 }

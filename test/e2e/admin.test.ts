@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../ops/wait.js";
-import { connectThroughStrava, screenshot, startBrowserStack, type BrowserStack } from "./support/browser.js";
+import { waitFor } from "../support/wait.js";
+import { connectThroughStrava, screenshot, startBrowserStack, type BrowserStack, BROWSER_FLOW } from "./support/browser.js";
 
 const ADMIN_ID = 7_000_001;
 const BIG_HISTORY = 2_000; // ten pages of 200
 const API_LATENCY_MS = 500; // keeps the full refresh running long enough to be stopped mid-way
 
-describe("admin pages", () => {
+describe("admin pages", BROWSER_FLOW, () => {
   let env: BrowserStack;
   beforeAll(async () => {
     env = await startBrowserStack({ env: { ADMIN_ATHLETE_IDS: String(ADMIN_ID) } });
@@ -17,7 +17,7 @@ describe("admin pages", () => {
   });
 
   const latestRun = async (athleteId: number, kind: string) => {
-    const [run] = await env.stack.db.sql<{ id: number; status: string }[]>`
+    const [run] = await env.stack.sql<{ id: number; status: string }[]>`
       select id::int, status from sync_runs where athlete_id = ${athleteId} and kind = ${kind} order by id desc limit 1`;
     return run;
   };
@@ -41,7 +41,7 @@ describe("admin pages", () => {
 
     await page.click(`${runRow} [data-testid="stop-run"]`);
     await page.waitForSelector(`${runRow}[data-status="cancelled"]`, { timeout: 15_000 });
-    const [stored] = await env.stack.db.sql<{ status: string; pages: number }[]>`select status, pages from sync_runs where id = ${run.id}`;
+    const [stored] = await env.stack.sql<{ status: string; pages: number }[]>`select status, pages from sync_runs where id = ${run.id}`;
     expect(stored?.status).toBe("cancelled");
     expect(stored!.pages).toBeLessThan(BIG_HISTORY / 200);
     expect(consoleErrors).toEqual([]);

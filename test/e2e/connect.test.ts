@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughStrava, screenshot, startBrowserStack, type BrowserStack } from "./support/browser.js";
+import { connectThroughStrava, screenshot, startBrowserStack, type BrowserStack, BROWSER_FLOW } from "./support/browser.js";
 
 const HISTORY = 600; // three pages of 200: the import takes several steps
 const API_LATENCY_MS = 300; // each Strava call takes a while, so the bar is seen moving
@@ -14,7 +14,7 @@ const RECORD_PROGRESS = () => {
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 };
 
-describe("connecting with Strava from the dashboard", () => {
+describe("connecting with Strava from the dashboard", BROWSER_FLOW, () => {
   let env: BrowserStack;
   beforeAll(async () => {
     env = await startBrowserStack();
@@ -35,7 +35,7 @@ describe("connecting with Strava from the dashboard", () => {
     await connectThroughStrava(page, env.stack, athlete.id);
     await page.click('nav a[href="/me"]');
     await page.waitForSelector('h1:has-text("Paula Radcliffe")');
-    await page.waitForSelector('[data-testid="backfill-progress"][data-status="succeeded"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="backfill-progress"][data-status="succeeded"]', { timeout: 75_000 });
 
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen.map(Number));
     expect(seen.at(-1)).toBe(100);

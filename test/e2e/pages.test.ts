@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughStrava, screenshot, startBrowserStack, type BrowserStack } from "./support/browser.js";
+import { connectThroughStrava, screenshot, startBrowserStack, type BrowserStack, BROWSER_FLOW } from "./support/browser.js";
 
 const ADMIN_ID = 7_100_001;
 
@@ -10,7 +10,7 @@ const PAGES = [
   { path: "/admin", ready: '[data-testid="sync-run-row"]', shot: "admin-overview" },
 ];
 
-describe("main pages on a members-only board", () => {
+describe("main pages on a members-only board", BROWSER_FLOW, () => {
   let env: BrowserStack;
   beforeAll(async () => {
     env = await startBrowserStack({ env: { ADMIN_ATHLETE_IDS: String(ADMIN_ID), DASHBOARD_VISIBILITY: "members" } });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughStrava, PHONE, screenshot, startBrowserStack, type BrowserStack } from "./support/browser.js";
+import { connectThroughStrava, PHONE, screenshot, startBrowserStack, type BrowserStack, BROWSER_FLOW } from "./support/browser.js";
 
 const LIVE = ".live-live"; // the header's "Live" indicator: the page's event stream is open
 
-describe("the race board", () => {
+describe("the race board", BROWSER_FLOW, () => {
   let env: BrowserStack;
   beforeAll(async () => {
     env = await startBrowserStack();
@@ -43,7 +43,7 @@ describe("the race board", () => {
 
     await page.reload();
     await page.waitForSelector(`${row} :text("Berlin Marathon 2026")`);
-    const [stored] = await env.stack.db.sql<{ event_name: string }[]>`
+    const [stored] = await env.stack.sql<{ event_name: string }[]>`
       select event_name from races where strava_activity_id = ${race!.id}`;
     expect(stored?.event_name).toBe("Berlin Marathon 2026");
   });

@@ -1,18 +1,55 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLog } from "../../src/log.js";
 import { applyActivity } from "../../src/races/store.js";
-import { startService, type RunningService } from "../../src/server.js";
-import { startBrowserStack, type BrowserStack } from "./support/browser.js";
+import { startService, type RunningService } from "../../src/service.js";
+import { waitFor } from "../support/wait.js";
+import { startBrowserStack, type BrowserStack, BROWSER_FLOW } from "./support/browser.js";
+import { startFlakyProxy, type FlakyProxy } from "./support/proxy.js";
 
-describe("the race board after a dropped stream", () => {
+describe("the race board after a dropped stream", BROWSER_FLOW, () => {
   let env: BrowserStack;
+  let proxy: FlakyProxy;
   let restarted: RunningService | undefined;
   beforeAll(async () => {
     env = await startBrowserStack();
+    proxy = await startFlakyProxy(env.stack.url);
   });
   afterAll(async () => {
+    await proxy?.close();
     await restarted?.stop();
     await env?.stop();
+  });
+
+  /** A race stored by a worker elsewhere while the page had no stream: its notification reached no open page. */
+  async function storeMissedRace(athleteId: number, name: string): Promise<number> {
+    const missed = env.stack.sim.createActivity(athleteId, { workout_type: 1, sport_type: "Run", name });
+    await env.stack.sim.deliveries.idle();
+    await applyActivity(env.stack.otherProcess().verbDb, { ...missed, athlete: { id: athleteId } });
+    return missed.id;
+  }
+
+  const row = (id: number) => `[data-testid="race-row"][data-activity-id="${id}"]`;
+
+  it("reconnects by itself after a proxy answered 502, says so meanwhile, and catches up", async () => {
+    const athleteId = await env.stack.connect({ history: 0 });
+    const { page, consoleErrors } = await env.newPage({ baseURL: proxy.url });
+    await page.goto("/");
+    await page.waitForSelector(".live-live");
+
+    proxy.refuseStreams(true); // a deploy: open streams drop, new ones get the proxy's 502
+    proxy.dropStreams();
+    await page.waitForSelector(".live-reconnecting");
+    const missed = await storeMissedRace(athleteId, "Missed during the deploy");
+    await waitFor(() => proxy.refused() >= 2, "the browser to be refused twice"); // EventSource gives up on a 502: racesync retries
+    expect(await page.textContent(".live")).toContain("Reconnecting");
+    proxy.refuseStreams(false);
+
+    await page.waitForSelector(".live-live", { timeout: 15_000 });
+    await page.waitForSelector(row(missed), { timeout: 15_000 });
+    expect(await page.textContent(row(missed))).toContain("Missed during the deploy");
+    // Chromium logs the refused requests and the cut stream; nothing else.
+    expect(consoleErrors.filter((e) => !/status of 502|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE|api\/stream/.test(e))).toEqual([]);
+    await page.context().close();
   });
 
   it("catches up on the races it missed while the server was away", async () => {
@@ -22,15 +59,12 @@ describe("the race board after a dropped stream", () => {
     await page.waitForSelector(".live-live");
 
     await env.stack.service.stop(); // the stream drops; the browser keeps retrying
-    await page.waitForSelector(".live-connecting");
-    // A race stored meanwhile (by a worker elsewhere): its notification reached no open page.
-    const missed = env.stack.sim.createActivity(athleteId, { workout_type: 1, sport_type: "Run", name: "Missed 10K" });
-    await env.stack.sim.deliveries.idle();
-    await applyActivity(env.stack.db.sql, { ...missed, athlete: { id: athleteId } });
+    await page.waitForSelector(".live-reconnecting");
+    const missed = await storeMissedRace(athleteId, "Missed 10K");
     restarted = await startService({ role: "web", config: env.stack.config, log: createLog("silent") });
 
-    await page.waitForSelector(`[data-testid="race-row"][data-activity-id="${missed.id}"]`, { timeout: 15_000 });
-    expect(await page.textContent(`[data-testid="race-row"][data-activity-id="${missed.id}"]`)).toContain("Missed 10K");
+    await page.waitForSelector(row(missed), { timeout: 15_000 });
+    expect(await page.textContent(row(missed))).toContain("Missed 10K");
     // While the server was away Chromium logged its failed reconnects; nothing else.
     expect(consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
   });

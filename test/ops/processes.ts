@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../support/net.js";
+import { waitFor } from "../support/wait.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -28,21 +29,23 @@ export async function startProcess(role: "web" | "worker", env: Record<string, s
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, exited, () => output);
-  return { role, pid: child.pid!, url, child, output: () => output, exited };
+  const started: RacesyncProcess = { role, pid: child.pid!, url, child, output: () => output, exited };
+  try {
+    await waitReady(url, exited, () => output);
+  } catch (err) {
+    await stopProcess(started); // never leave a process that did not become ready running
+    throw err;
+  }
+  return started;
 }
 
 async function waitReady(url: string, exited: Promise<unknown>, output: () => string): Promise<void> {
   let dead = false;
   void exited.then(() => (dead = true));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
+  await waitFor(async () => {
     if (dead) throw new Error(`racesync exited during start-up:\n${output()}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`racesync did not become ready:\n${output()}`);
+    return fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+  }, () => `racesync to become ready:\n${output()}`, 60_000); // three processes loading TypeScript at once on a busy 2-core machine
 }
 
 /** Stops what is still running (SIGTERM, then SIGKILL after 10 s). */

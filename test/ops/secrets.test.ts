@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLog } from "../../src/log.js";
-import { decryptToken } from "../../src/strava/token-crypto.js";
-import { startTestStack, TEST_ADMIN_TOKEN, type TestStack } from "../support/stack.js";
-import { waitFor } from "./wait.js";
+import { decryptToken, tokenKeys } from "../../src/strava/token-crypto.js";
+import { ADMIN_BEARER, TEST_ADMIN_TOKEN } from "../support/callers.js";
+import { startTestStack, type TestStack } from "../support/stack.js";
+import { waitFor } from "../support/wait.js";
+import { webhookUrl } from "../support/webhook-url.js";
 
 const logLines: string[] = [];
 const responses: string[] = [];
 let stack: TestStack;
 
 beforeAll(async () => {
-  const log = createLog("trace", { write: (line: string) => void logLines.push(line) });
+  const log = createLog("trace", { destination: { write: (line: string) => void logLines.push(line) } });
   stack = await startTestStack({ log, env: { LOG_LEVEL: "trace", ACTIVITY_SYNC_DEBOUNCE_MS: "0" } });
 });
 afterAll(() => stack.stop());
@@ -23,10 +25,10 @@ async function fetchKept(url: string, init: RequestInit = {}): Promise<Response>
 }
 
 async function storedTokens(athleteId: number): Promise<string[]> {
-  const [row] = await stack.db.sql<{ a: string; r: string }[]>`
+  const [row] = await stack.sql<{ a: string; r: string }[]>`
     select access_token_enc as a, refresh_token_enc as r from athletes where strava_id = ${athleteId}`;
-  const key = stack.config.tokenEncryptionKey;
-  return [decryptToken(key, row!.a), decryptToken(key, row!.r)];
+  const keys = tokenKeys(stack.config);
+  return [decryptToken(keys, row!.a, { athleteId, field: "access" }), decryptToken(keys, row!.r, { athleteId, field: "refresh" })];
 }
 
 describe("secrets never reach a log line or an API response", () => {
@@ -44,25 +46,26 @@ describe("secrets never reach a log line or an API response", () => {
     const signedIn = await fetchKept(callbackUrl, { headers: { cookie: stateCookie } });
     expect(signedIn.status).toBe(302);
     const sessionCookie = signedIn.headers.getSetCookie().find((c) => c.startsWith("rs_session="))!.split(";")[0]!;
-    await waitFor(async () => (await stack.db.sql`select 1 from athletes where strava_id = ${athlete.id} and backfill_completed_at is not null`).length, "the backfill");
+    await waitFor(async () => (await stack.sql`select 1 from athletes where strava_id = ${athlete.id} and backfill_completed_at is not null`).length, "the backfill");
     const firstTokens = await storedTokens(athlete.id);
 
     // Token refresh, driven by a webhook for a new race.
     stack.sim.expireAccessTokens(athlete.id);
-    await stack.db.sql`update athletes set token_expires_at = now() - interval '1 minute' where strava_id = ${athlete.id}`;
+    await stack.sql`update athletes set token_expires_at = now() - interval '1 minute' where strava_id = ${athlete.id}`;
     const race = stack.sim.createActivity(athlete.id, { sport_type: "Run", workout_type: 1 });
-    await waitFor(async () => (await stack.db.sql`select 1 from races where strava_activity_id = ${race.id}`).length, "the race");
+    await waitFor(async () => (await stack.sql`select 1 from races where strava_activity_id = ${race.id}`).length, "the race");
     const refreshedTokens = await storedTokens(athlete.id);
     expect(refreshedTokens[0]).not.toBe(firstTokens[0]);
 
     // Member and admin calls.
     await fetchKept(`${stack.url}/api/me`, { headers: { cookie: sessionCookie } });
     for (const path of ["athletes", "sync-runs", "queue", "rate-limit", "webhook-events"]) {
-      const res = await fetchKept(`${stack.url}/api/admin/${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      const res = await fetchKept(`${stack.url}/api/admin/${path}`, { headers: ADMIN_BEARER });
       expect(res.status).toBe(200);
     }
     await fetchKept(`${stack.url}/api/admin/athletes`, { headers: { authorization: "Bearer wrong-token-wrong-token" } });
-    await fetchKept(`${stack.url}/webhooks/strava?hub.mode=subscribe&hub.challenge=x&hub.verify_token=wrong`);
+    const callback = await webhookUrl(stack.verbDb, stack.url);
+    await fetchKept(`${callback}?hub.mode=subscribe&hub.challenge=x&hub.verify_token=wrong`);
 
     const secrets = {
       code,
@@ -70,7 +73,8 @@ describe("secrets never reach a log line or an API response", () => {
       adminToken: TEST_ADMIN_TOKEN,
       clientSecret: stack.config.strava.clientSecret,
       sessionSecret: stack.config.sessionSecret,
-      verifyToken: stack.config.strava.verifyToken,
+      verifyToken: stack.config.strava.verifyToken!,
+      webhookSecret: callback.slice(callback.lastIndexOf("/") + 1),
       encryptionKeyBase64: stack.config.tokenEncryptionKey.toString("base64"),
       encryptionKeyHex: stack.config.tokenEncryptionKey.toString("hex"),
       accessToken: firstTokens[0]!,

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyActivity, deleteAthleteRaces, deleteRace } from "../../src/races/store.js";
 import type { StravaActivity } from "../../src/strava/types.js";
 import { FEED_CHANNEL } from "../../src/stream/feed.js";
-import { createRun, getRun, logRun, updateRun } from "../../src/sync/runs.js";
+import { createRun, getRun, logRun, updateRun } from "../../src/history/runs.js";
+import type { VerbDb } from "../support/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { waitFor } from "../support/wait.js";
 
 const ATHLETE = 501;
 
@@ -29,48 +31,59 @@ function activity(over: Partial<StravaActivity> = {}): StravaActivity {
 
 describe("race store", () => {
   let db: TestDatabase;
+  let verbDb: VerbDb;
   const notes: Array<{ event: string; data: Record<string, unknown> }> = [];
   beforeAll(async () => {
     db = await createTestDatabase();
+    verbDb = db.context().verbDb;
     await db.sql`insert into athletes (strava_id, firstname, lastname) values (${ATHLETE}, 'Ada', 'Runner')`;
     await db.sql.listen(FEED_CHANNEL, (payload) => notes.push(JSON.parse(payload)));
   });
   afterAll(() => db.destroy());
 
-  const settle = () => new Promise((r) => setTimeout(r, 100));
+  /**
+   * Sends a marker down the feed channel and waits for it: Postgres delivers notifications in commit
+   * order, so every notification sent before it has arrived by then. The marker is not kept.
+   */
+  async function feedDelivered(): Promise<void> {
+    await db.sql`select pg_notify(${FEED_CHANNEL}, ${JSON.stringify({ event: "test.marker" })})`;
+    await waitFor(() => notes.at(-1)?.event === "test.marker", "the feed marker");
+    notes.pop();
+  }
 
   it("upserts a race once, keeps event_name through edits and a soft removal, and deletes for real", async () => {
-    expect(await applyActivity(db.sql, activity())).toBe("upserted");
-    expect(await applyActivity(db.sql, activity())).toBe("unchanged");
+    expect(await applyActivity(verbDb, activity())).toBe("upserted");
+    expect(await applyActivity(verbDb, activity())).toBe("unchanged");
     await db.sql`update races set event_name = 'Paris 10K' where strava_activity_id = ${activity().id}`;
-    expect(await applyActivity(db.sql, activity({ name: "Paris 10K PB" }))).toBe("upserted");
-    expect(await applyActivity(db.sql, activity({ workout_type: 0 }))).toBe("removed");
-    expect(await applyActivity(db.sql, activity({ workout_type: 0 }))).toBe("unchanged");
-    expect(await applyActivity(db.sql, activity())).toBe("upserted");
+    expect(await applyActivity(verbDb, activity({ name: "Paris 10K PB" }))).toBe("upserted");
+    expect(await applyActivity(verbDb, activity({ workout_type: 0 }))).toBe("removed");
+    expect(await applyActivity(verbDb, activity({ workout_type: 0 }))).toBe("unchanged");
+    expect(await applyActivity(verbDb, activity())).toBe("upserted");
     const [row] = await db.sql`select event_name, name, removed_at from races`;
     expect(row).toMatchObject({ event_name: "Paris 10K", name: "City 10K", removed_at: null });
-    expect(await deleteRace(db.sql, activity().id)).toBe(true);
-    await settle();
+    expect(await deleteRace(verbDb, activity().id, ATHLETE + 1)).toBe(false); // another owner deletes nothing
+    expect(await deleteRace(verbDb, activity().id, ATHLETE)).toBe(true);
+    await feedDelivered();
     expect(notes.map((n) => n.event)).toEqual(["race.upserted", "race.upserted", "race.removed", "race.upserted", "race.removed"]);
     expect(notes[0]!.data).toMatchObject({ athlete: { strava_id: ATHLETE, name: "Ada Runner" }, start_date: "2026-10-04T08:00:00Z", distance: 10000 });
   });
 
   it("ignores activities that are not races and deletes all of an athlete's races", async () => {
-    expect(await applyActivity(db.sql, activity({ id: 1, sport_type: "Ride", workout_type: 1 }))).toBe("unchanged");
-    await applyActivity(db.sql, activity({ id: 2 }));
-    await applyActivity(db.sql, activity({ id: 3, sport_type: "TrailRun" }));
-    expect(await deleteAthleteRaces(db.sql, ATHLETE)).toBe(2);
+    expect(await applyActivity(verbDb, activity({ id: 1, sport_type: "Ride", workout_type: 1 }))).toBe("unchanged");
+    await applyActivity(verbDb, activity({ id: 2 }));
+    await applyActivity(verbDb, activity({ id: 3, sport_type: "TrailRun" }));
+    expect(await deleteAthleteRaces(verbDb, ATHLETE)).toBe(2);
     const [{ n }] = (await db.sql`select count(*)::int as n from races`) as unknown as [{ n: number }];
     expect(n).toBe(0);
   });
 
   it("tracks a sync run's counts and logs", async () => {
-    const runId = await createRun(db.sql, { athleteId: ATHLETE, kind: "backfill", trigger: "signup" });
-    await updateRun(db.sql, runId, { status: "running", pages: 1, activitiesSeen: 200, cursor: { before: 123 } });
-    const run = await updateRun(db.sql, runId, { pages: 1, activitiesSeen: 50, racesUpserted: 3, status: "succeeded" });
+    const runId = await createRun(verbDb, { athleteId: ATHLETE, kind: "backfill", trigger: "signup" });
+    await updateRun(verbDb, runId, { status: "running", pages: 1, activitiesSeen: 200, cursor: { before: 123 } });
+    const run = await updateRun(verbDb, runId, { pages: 1, activitiesSeen: 50, racesUpserted: 3, status: "succeeded" });
     expect(run).toMatchObject({ status: "succeeded", pages: 2, activities_seen: 250, races_upserted: 3 });
-    expect(run.finished_at).not.toBeNull();
-    await logRun(db.sql, runId, "info", "page done", { page: 2 });
-    expect((await getRun(db.sql, runId))!.cursor).toEqual({ before: 123 });
+    expect(run!.finished_at).not.toBeNull();
+    await logRun(verbDb, runId, "info", "page done", { page: 2 });
+    expect((await getRun(verbDb, runId))!.cursor).toEqual({ before: 123 });
   });
 });

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SimActivity } from "../../src/simulator/index.js";
-import { startSim, type RunningSim } from "./helpers.js";
+import { startSim, type RunningSim } from "../support/simulator.js";
 
 let s: RunningSim;
 let athleteId: number;
 let token: string;
 let history: SimActivity[];
-const DAY = 86400;
 const epoch = (a: { start_date: string }) => Date.parse(a.start_date) / 1000;
 
 beforeEach(async () => {

@@ -1,31 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
-
-export interface RunningSim {
-  sim: Simulator;
-  url: string;
-  api(path: string, token?: string): Promise<Response>;
-  form(path: string, params: Record<string, string | number>, method?: string): Promise<Response>;
-  close(): Promise<void>;
-}
-
-export async function startSim(opts: SimulatorOptions = {}): Promise<RunningSim> {
-  const sim = createSimulator({ webhookRetryDelayMs: 20, ...opts });
-  const server = await sim.listen(0);
-  return {
-    sim,
-    url: server.url,
-    api: (path, token) => fetch(`${server.url}/api/v3${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-    form: (path, params, method = "POST") =>
-      fetch(`${server.url}${path}`, {
-        method,
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))),
-      }),
-    close: server.close,
-  };
-}
+import type { RunningSim } from "../support/simulator.js";
 
 export interface Received { method: string; url: URL; body: unknown }
 type Handler = (req: Received, res: ServerResponse) => void | Promise<void>;
@@ -67,6 +42,7 @@ export function defaultHandler(req: Received, res: ServerResponse): void {
   res.writeHead(200).end();
 }
 
+/** A deliberate delay: the clock boundary or slow answer under test, never a wait for a result. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Creates the push subscription pointing at the callback (validation included). */

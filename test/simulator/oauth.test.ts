@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSim, type RunningSim } from "./helpers.js";
+import { startSim, type RunningSim } from "../support/simulator.js";
 
 let s: RunningSim;
 beforeEach(async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { sleep, startSim, type RunningSim } from "./helpers.js";
+import { startSim, type RunningSim } from "../support/simulator.js";
+import { sleep } from "./helpers.js";
 
 let s: RunningSim;
 afterEach(() => s.close());
@@ -57,6 +58,18 @@ describe("rate limits", () => {
     const fresh = await s.api("/athlete", token);
     expect(fresh.status).toBe(200);
     expect(headers(fresh).readUsage).toBe("1,3");
+  });
+
+  it("compresses time with sub-second windows: a 0.5 s window resets at every multiple of 500 ms", async () => {
+    const token = await setup({ limits: { read15: 1 }, windowSeconds: 0.5 });
+    const nextWindow = () => sleep(500 - (Date.now() % 500) + 20);
+    await nextWindow();
+    expect((await s.api("/athlete", token)).status).toBe(200);
+    expect((await s.api("/athlete", token)).status).toBe(429);
+    await nextWindow();
+    const fresh = await s.api("/athlete", token);
+    expect(fresh.status).toBe(200);
+    expect(headers(fresh)).toMatchObject({ readLimit: "1,1000", readUsage: "1,3" });
   });
 
   it("does not count or stamp token endpoints, and counters reset", async () => {

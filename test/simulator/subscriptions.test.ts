@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sleep, startCallback, startSim, subscribe, type RunningSim } from "./helpers.js";
+import { startSim, type RunningSim } from "../support/simulator.js";
+import { sleep, startCallback, subscribe } from "./helpers.js";
 
 let s: RunningSim;
 let callback: Awaited<ReturnType<typeof startCallback>>;

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { StravaBadRequest, StravaNotFound, StravaRateLimited, StravaTransient, StravaUnauthorized } from "../../src/strava/errors.js";
 import { createHttp } from "../../src/strava/http.js";
-import { parseRateLimitHeaders } from "../../src/strava/rate-limit-headers.js";
-import { startHarness, type StravaHarness } from "./harness.js";
+import { parseRateLimitHeaders } from "../../src/strava/http.js";
+import { startHarness, type Harness } from "../support/harness.js";
 
 describe("rate-limit headers", () => {
   it("reads the four headers whatever their casing", () => {
@@ -27,13 +27,13 @@ describe("rate-limit headers", () => {
 });
 
 describe("typed errors from real simulator answers", () => {
-  let h: StravaHarness;
+  let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
   });
   afterAll(() => h.close());
   afterEach(async () => {
-    await h.db.sql`delete from strava_budget`;
+    await h.sql`delete from strava_budget`;
     h.sim.faults.reset();
     h.sim.setLimits({ overall15: 200, overallDay: 2000, read15: 100, readDay: 1000 });
   });
@@ -41,36 +41,37 @@ describe("typed errors from real simulator answers", () => {
   it("returns a typed activity and records Strava's usage", async () => {
     const { athleteId } = await h.connect();
     const [activity] = h.sim.seedHistory(athleteId, { count: 1, raceShare: 1 });
-    const got = await h.strava.forAthlete(athleteId, "webhook").getActivity(activity!.id);
+    const got = await h.ctx.strava.forAthlete(athleteId, "webhook").getActivity(activity!.id);
     expect(got).toMatchObject({ id: activity!.id, athlete: { id: athleteId } });
-    const state = await h.strava.budget.state();
+    const state = await h.ctx.strava.budget.state();
     expect(state.read.short.used).toBe(h.sim.rateLimitUsage().read15);
-    expect(h.strava.calls.count("GET /activities/:id 200")).toBe(1);
+    expect(h.ctx.strava.calls.count("GET /activities/:id 200")).toBe(1);
   });
 
   it("maps 404 to StravaNotFound", async () => {
     const { athleteId } = await h.connect();
-    await expect(h.strava.forAthlete(athleteId, "webhook").getActivity(1)).rejects.toBeInstanceOf(StravaNotFound);
+    await expect(h.ctx.strava.forAthlete(athleteId, "webhook").getActivity(1)).rejects.toBeInstanceOf(StravaNotFound);
   });
 
   it("maps 400 to StravaBadRequest", async () => {
-    await expect(h.strava.exchangeCode("no-such-code")).rejects.toBeInstanceOf(StravaBadRequest);
+    await expect(h.ctx.strava.exchangeCode("no-such-code")).rejects.toBeInstanceOf(StravaBadRequest);
   });
 
   it("maps a revoked token's 401 to StravaUnauthorized and marks the athlete needs_reauth", async () => {
     const { athleteId } = await h.connect();
     h.sim.deauthorizeAthlete(athleteId);
-    await expect(h.strava.forAthlete(athleteId, "backfill").listActivities({})).rejects.toBeInstanceOf(StravaUnauthorized);
-    const [row] = await h.db.sql`select status, last_sync_error from athletes where strava_id = ${athleteId}`;
-    expect(row).toMatchObject({ status: "needs_reauth", last_sync_error: expect.stringContaining("401") });
-    await expect(h.strava.forAthlete(athleteId, "webhook").getAthlete()).rejects.toThrow(/must reconnect/);
+    await expect(h.ctx.strava.forAthlete(athleteId, "backfill").listActivities({})).rejects.toBeInstanceOf(StravaUnauthorized);
+    const [row] = await h.sql`select status, last_sync_error from athletes where strava_id = ${athleteId}`;
+    // The 401 is retried once with a refreshed token; Strava refuses the refresh of a revoked authorization too.
+    expect(row).toMatchObject({ status: "needs_reauth", last_sync_error: expect.stringMatching(/401|refused the refresh token/) });
+    await expect(h.ctx.strava.forAthlete(athleteId, "webhook").getAthlete()).rejects.toThrow(/must reconnect/);
   });
 
   it("maps 429 to StravaRateLimited at the window's reopening, then refuses locally", async () => {
     const { athleteId, accessToken } = await h.connect();
     h.sim.setLimits({ read15: h.sim.rateLimitUsage().read15 });
     await fetch(`${h.config.strava.apiUrl}/athlete`, { headers: { authorization: `Bearer ${accessToken}` } }); // someone else's call
-    const api = h.strava.forAthlete(athleteId, "webhook");
+    const api = h.ctx.strava.forAthlete(athleteId, "webhook");
     const windowEnd = Math.ceil(Date.now() / 900_000) * 900_000;
     const refused = await api.getAthlete().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(StravaRateLimited);
@@ -87,7 +88,7 @@ describe("typed errors from real simulator answers", () => {
     const { athleteId } = await h.connect();
     const before = h.sim.counters.requests("GET /athlete");
     h.sim.faults.api5xxNext(1, 503);
-    const err = await h.strava.forAthlete(athleteId, "webhook").getAthlete().catch((e: unknown) => e);
+    const err = await h.ctx.strava.forAthlete(athleteId, "webhook").getAthlete().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StravaTransient);
     expect((err as StravaTransient).status).toBe(503);
     expect(h.sim.counters.requests("GET /athlete")).toBe(before + 1);

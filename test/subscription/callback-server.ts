@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 export const VERIFY_TOKEN = "club-verify-token";
 
 /**
- * A stand-in for racesync's challenge route whose behaviour is chosen by the first path segment:
+ * A stand-in for racesync's challenge route (any secret) whose behaviour is chosen by the first path segment:
  * /ok, /forbidden (checks the verify token → 403), /wrong-key, /error (500), /slow (2.3 s).
  */
 export async function startCallbackServer(): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Hono();
-  app.get("/:mode/webhooks/strava", async (c) => {
+  app.get("/:mode/webhooks/strava/:secret", async (c) => {
     const challenge = c.req.query("hub.challenge");
     const mode = c.req.param("mode");
     if (c.req.query("hub.verify_token") !== VERIFY_TOKEN) return c.json({ error: "verify token mismatch" }, 403);

@@ -1,14 +1,19 @@
-import { connectAthlete } from "../../src/athletes/connect.js";
 import { loadConfig, type Config, type Env } from "../../src/config.js";
+import type { AppContext } from "../../src/context.js";
 import { createLog, type Log } from "../../src/log.js";
-import { startService, type Role, type RunningService } from "../../src/server.js";
-import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
+import { startService, type Role, type RunningService } from "../../src/service.js";
+import type { Simulator, SimulatorOptions } from "../../src/simulator/index.js";
 import { storeSubscriptionId } from "../../src/subscription/settings.js";
 import { subscriptionApi } from "../../src/subscription/strava-api.js";
+import { verifyTokenOf } from "../../src/webhooks/credentials.js";
+import { connectSimAthlete } from "./connect.js";
+import { createTestContext, verbDbOf, type TestContext, type VerbDb } from "./context.js";
 import { freePort } from "./net.js";
+import { settleRealtime } from "./settle.js";
 import { simulatorEnv } from "./sim-env.js";
-
-export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+import { startSim } from "./simulator.js";
+import { webhookUrl } from "./webhook-url.js";
+import { connectTestSql, type TestSql } from "./test-sql.js";
 
 export interface Stack {
   sim: Simulator;
@@ -16,6 +21,14 @@ export interface Stack {
   simUrl: string;
   config: Config;
   service: RunningService;
+  /** The running service's context, for verbs a test calls itself (`x(stack.ctx, …)`). */
+  ctx: AppContext;
+  /** The database handle of the service's context, for verbs that take one (see context.ts). */
+  verbDb: VerbDb;
+  /** The test's own client on the database, for its setup and assertion SQL (ended at stop). */
+  sql: TestSql;
+  /** racesync's context as another process on the same database holds it (closed at stop). */
+  otherProcess(): TestContext;
   /** Base URL of the racesync HTTP server. */
   url: string;
   /** Seeds (or reuses) a simulated athlete with `history` activities and connects it through the real verb. */
@@ -33,6 +46,8 @@ export interface ConnectOptions {
   scopes?: string;
   /** Queue the history backfill as a real sign-up does (default true). */
   backfill?: boolean;
+  /** The athlete's answer to "show my races on the club board" (default yes; null: not asked yet). */
+  shareOnBoard?: boolean | null;
 }
 
 export interface StackOptions {
@@ -52,65 +67,56 @@ export interface StackOptions {
  * benchmarks use it too.
  */
 export async function startStack(databaseUrl: string, opts: StackOptions = {}): Promise<Stack> {
-  const sim = createSimulator({ webhookRetryDelayMs: 50, ...opts.sim });
-  const simServer = await sim.listen(0);
+  const running = await startSim({ webhookRetryDelayMs: 50, ...opts.sim });
+  const { sim } = running;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
+  const env: Env = {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     PUBLIC_URL: url,
-    ...simulatorEnv(sim, simServer.url),
-    STRAVA_VERIFY_TOKEN: "test-verify-token",
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...simulatorEnv(sim, running.url),
     DASHBOARD_VISIBILITY: "public",
     ACTIVITY_SYNC_DEBOUNCE_MS: "200",
     LOG_LEVEL: "silent",
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   const log = opts.log ?? createLog(config.logLevel);
   const service = await startService({ role: opts.role ?? "all", config, log, workerConcurrency: opts.workerConcurrency });
-  const sql = service.ctx.sql;
+  const verbDb = verbDbOf(service.ctx);
+  const sql = connectTestSql(databaseUrl);
+  const others: TestContext[] = [];
   if (opts.subscribe !== false) {
-    const subscription = await subscriptionApi(config.strava).create(`${url}/webhooks/strava`, config.strava.verifyToken);
-    await storeSubscriptionId(sql, subscription.id);
+    const subscription = await subscriptionApi(config.strava).create(await webhookUrl(verbDb, url), await verifyTokenOf(service.ctx));
+    await storeSubscriptionId(verbDb, subscription.id);
   }
   return {
     sim,
-    simUrl: simServer.url,
+    simUrl: running.url,
     config,
     service,
+    ctx: service.ctx,
+    verbDb,
+    sql,
     url,
+    otherProcess() {
+      const other = createTestContext(databaseUrl, { env });
+      others.push(other);
+      return other;
+    },
     async connect(a = {}) {
-      const athlete = a.athleteId ? sim.athlete(a.athleteId) : sim.seedAthlete({ firstname: a.firstname, scopes: a.scopes });
-      if (a.history) sim.seedHistory(athlete.id, { count: a.history, raceShare: a.raceShare });
-      const tokens = sim.issueTokens(athlete.id, a.scopes);
-      await connectAthlete(service.ctx, {
-        athlete: { id: athlete.id, firstname: athlete.firstname, lastname: athlete.lastname },
-        accessToken: tokens.access_token,
-        refreshToken: tokens.refresh_token,
-        expiresAt: tokens.expires_at,
-        scopes: a.scopes ?? "read,activity:read_all",
-      });
-      if (a.backfill === false) await sql`select graphile_worker.remove_job(${`backfill:${athlete.id}`})`;
-      return athlete.id;
+      const history = a.history ? { count: a.history, raceShare: a.raceShare } : undefined;
+      const { athleteId } = await connectSimAthlete(service.ctx, sim, { athleteId: a.athleteId, firstname: a.firstname, scopes: a.scopes, history, shareOnBoard: a.shareOnBoard });
+      if (a.backfill === false) await sql`select graphile_worker.remove_job(${`backfill:${athleteId}`})`;
+      return athleteId;
     },
-    async settle(timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        await sim.deliveries.idle();
-        const [row] = await sql<{ pending: number }[]>`
-          select (select count(*)::int from webhook_events where outcome = 'queued')
-               + (select count(*)::int from graphile_worker.jobs where attempts < max_attempts
-                   and task_identifier in ('activity-sync', 'activity-delete', 'athlete-deauthorize')) as pending`;
-        if (row!.pending === 0) return;
-        if (Date.now() > deadline) throw new Error(`still ${row!.pending} events/jobs pending after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    settle: (timeoutMs) => settleRealtime(sql, sim, timeoutMs),
     async stop() {
       await service.stop();
-      await simServer.close();
+      for (const other of others) await other.close();
+      await running.close();
+      await sql.end({ timeout: 5 });
     },
   };
 }

@@ -1,14 +1,10 @@
-import { createTestDatabase, type TestDatabase } from "./database.js";
+import { createTestDatabase } from "./database.js";
 import { startStack, type Stack, type StackOptions } from "./stack-core.js";
 
-export { TEST_ADMIN_TOKEN, type ConnectOptions, type StackOptions } from "./stack-core.js";
-
-export interface TestStack extends Stack {
-  db: TestDatabase;
-}
+export type { Stack as TestStack, StackOptions } from "./stack-core.js";
 
 /** The whole system for an integration or browser test, on a fresh database dropped at stop. */
-export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
+export async function startTestStack(opts: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const stack = await startStack(db.url, opts).catch(async (err: unknown) => {
     await db.destroy();
@@ -16,7 +12,6 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   });
   return {
     ...stack,
-    db,
     async stop() {
       await stack.stop();
       await db.destroy();

@@ -22,6 +22,8 @@ function race(over: Partial<Race> & { day: string }): Race {
     timezone: null,
     average_heartrate: null,
     max_heartrate: null,
+    visibility: "everyone",
+    on_board: true,
     ...rest,
   };
 }
@@ -106,8 +108,9 @@ describe("charts", () => {
 
 describe("sync monitor", () => {
   const run = (id: number, over: Partial<SyncRun> = {}): SyncRun => ({
-    id, athlete_strava_id: 1, kind: "backfill", trigger: "signup", status: "running",
-    pages: 0, activities_seen: 0, races_upserted: 0, started_at: `2026-01-01T00:0${id}:00Z`, ...over,
+    id, athlete_strava_id: 1, kind: "backfill", trigger: "signup", status: "running", dry_run: false, allow_mass_delete: false,
+    pages: 0, activities_seen: 0, races_upserted: 0, races_removed: 0, api_calls: 0, estimated_total: null, eta_seconds: null, error: null, summary: null,
+    created_at: "2026-01-01T00:00:00Z", started_at: `2026-01-01T00:0${id}:00Z`, finished_at: null, ...over,
   });
   it("merges progress into a known run and adds new runs on top", () => {
     const list = upsertRun([run(1)], run(1, { pages: 3 }));
@@ -115,7 +118,7 @@ describe("sync monitor", () => {
     expect(upsertRun(list, run(2)).map((r) => r.id)).toEqual([2, 1]);
   });
   it("appends live log lines once", () => {
-    const line = { id: 5, run_id: 1, at: "2026-01-01T00:00:00Z", level: "info", message: "page 1" };
+    const line = { id: 5, run_id: 1, at: "2026-01-01T00:00:00Z", level: "info" as const, message: "page 1", metadata: null };
     expect(appendLog(appendLog([], line), line)).toHaveLength(1);
   });
 });

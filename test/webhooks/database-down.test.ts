@@ -1,37 +1,39 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectDatabase, type Database } from "../../src/db/client.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/db/embedded.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
+import { createTestContext, type TestContext } from "../support/context.js";
 import { freePort } from "../support/net.js";
-import { activityEvent, postEvent, receiverApp, receiverContext } from "./helpers.js";
+import { connectTestSql } from "../support/test-sql.js";
+import { activityEvent, postEvent, RECEIVER_ENV, receiverApp } from "./helpers.js";
 
 /** A Postgres of its own, so this test can stop it under the receiver's feet. */
 describe("webhook receiver when Postgres goes away", () => {
   let dataDir: string;
   let port: number;
   let pg: EmbeddedDatabase;
-  let database: Database;
+  let receiver: TestContext;
   const start = () => startEmbeddedPostgres({ dataDir, port });
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "racesync-webhook-down-"));
     port = await freePort();
     pg = await start();
     await migrateDatabase(pg.url);
-    database = connectDatabase(pg.url, { max: 4 });
-    await database.sql`insert into athletes (strava_id) values (1000)`;
+    receiver = createTestContext(pg.url, { env: RECEIVER_ENV, maxConnections: 4 });
+    const sql = connectTestSql(pg.url, 1);
+    await sql`insert into athletes (strava_id) values (1000)`;
+    await sql.end();
   });
   afterAll(async () => {
-    await database.close();
+    await receiver.close();
     await pg.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it("answers 503 while the database is down and never acknowledges an event it did not store", { timeout: 60_000 }, async () => {
-    const app = receiverApp(receiverContext(database));
+    const app = await receiverApp(receiver.ctx);
     const events = Array.from({ length: 55 }, (_, i) => activityEvent({ object_id: 70_000 + i }));
     const statuses: number[] = [];
     for (const event of events.slice(0, 20)) statuses.push((await postEvent(app, event)).status);
@@ -48,7 +50,7 @@ describe("webhook receiver when Postgres goes away", () => {
     pg = await start();
     const acked = events.filter((_, i) => statuses[i] === 200).map((e) => e.object_id as number);
     // A fresh client: the pool's idle connections died with the old server.
-    const check = postgres(pg.url, { max: 1, onnotice: () => {} });
+    const check = connectTestSql(pg.url, 1);
     const stored = await check<{ object_id: number }[]>`select object_id from webhook_events`;
     await check.end();
     const storedIds = new Set(stored.map((r) => Number(r.object_id)));

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
 import type { AppContext } from "../../src/context.js";
+import type { VerbDb } from "../support/context.js";
+import { droppedCount } from "../support/metrics.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { activityEvent, counts, postEvent, receiverApp, receiverContext, storeSubscriptionId, SUBSCRIPTION_ID, VERIFY_TOKEN } from "./helpers.js";
+import { activityEvent, counts, postEvent, receiverApp, RECEIVER_ENV, storeSubscriptionId, SUBSCRIPTION_ID, VERIFY_TOKEN, WEBHOOK_PATH } from "./helpers.js";
 
 const ATHLETE = 1000;
 const BLOCKED = 1001;
@@ -12,14 +14,15 @@ interface JobRow { task_identifier: string; key: string | null; priority: number
 describe("webhook receiver", () => {
   let db: TestDatabase;
   let ctx: AppContext;
+  let verbDb: VerbDb;
   let app: Hono;
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = receiverContext(db);
-    app = receiverApp(ctx);
+    ({ ctx, verbDb } = db.context({ env: RECEIVER_ENV }));
+    app = await receiverApp(ctx);
     await db.sql`insert into athletes (strava_id) values (${ATHLETE})`;
     await db.sql`insert into athletes (strava_id, is_blocked) values (${BLOCKED}, true)`;
-    await storeSubscriptionId(db.sql, SUBSCRIPTION_ID);
+    await storeSubscriptionId(verbDb, SUBSCRIPTION_ID);
   });
   afterAll(() => db.destroy());
   beforeEach(async () => {
@@ -31,17 +34,17 @@ describe("webhook receiver", () => {
   const events = () => db.sql<Array<{ outcome: string; job_key: string | null; processed_at: Date | null }>>`select outcome, job_key, processed_at from webhook_events order by id`;
 
   it("echoes the hub.challenge of a validation request carrying our verify token", async () => {
-    const res = await app.request(`/webhooks/strava?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=${VERIFY_TOKEN}`);
+    const res = await app.request(`${WEBHOOK_PATH}?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=${VERIFY_TOKEN}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
     expect(await res.json()).toEqual({ "hub.challenge": "abc123" });
   });
 
   it("refuses a validation request with a wrong verify token (403) or missing parameters (400)", async () => {
-    const wrong = await app.request("/webhooks/strava?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=nope");
+    const wrong = await app.request(`${WEBHOOK_PATH}?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=nope`);
     expect(wrong.status).toBe(403);
     for (const query of ["", "?hub.mode=subscribe&hub.verify_token=x", `?hub.challenge=a&hub.verify_token=${VERIFY_TOKEN}`, "?hub.mode=subscribe&hub.challenge=a"]) {
-      const res = await app.request(`/webhooks/strava${query}`);
+      const res = await app.request(`${WEBHOOK_PATH}${query}`);
       expect(res.status, query).toBe(400);
       expect((await res.json()).error.code).toBe("VALIDATION");
     }
@@ -85,10 +88,25 @@ describe("webhook receiver", () => {
     expect(await counts(db.sql)).toEqual({ events: 3, jobs: 0 });
   });
 
-  it("refuses events addressed to another subscription and stores nothing", async () => {
-    const res = await postEvent(app, activityEvent({ subscription_id: SUBSCRIPTION_ID + 1 }));
-    expect(res.status).toBe(403);
-    expect((await res.json()).error.message).toMatch(/subscription/);
+  it("answers an event of another subscription exactly like ours, and drops it", async () => {
+    const dropped = () => droppedCount(ctx, "wrong_subscription");
+    const before = await dropped();
+    const ours = await postEvent(app, activityEvent({ object_id: 501 }));
+    const theirs = await postEvent(app, activityEvent({ object_id: 502, subscription_id: SUBSCRIPTION_ID + 1 }));
+    expect([theirs.status, await theirs.json()]).toEqual([ours.status, await ours.json()]);
+    expect(ours.status).toBe(200);
+    expect(await counts(db.sql)).toEqual({ events: 1, jobs: 1 });
+    expect(await db.sql`select 1 from webhook_events where object_id = 502`).toHaveLength(0);
+    expect(await dropped()).toBe(before + 1);
+  });
+
+  it("answers 404, like any unknown path, to the old callback path and to a wrong secret; stores nothing", async () => {
+    for (const path of ["/webhooks/strava", "/webhooks/strava/", `/webhooks/strava/${"x".repeat(43)}`, `${WEBHOOK_PATH}x`, `${WEBHOOK_PATH}/more`]) {
+      const post = await postEvent(app, activityEvent(), path);
+      expect(post.status, path).toBe(404);
+      const challenge = await app.request(`${path}?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=${VERIFY_TOKEN}`);
+      expect(challenge.status, path).toBe(404);
+    }
     expect(await counts(db.sql)).toEqual({ events: 0, jobs: 0 });
   });
 
@@ -98,7 +116,7 @@ describe("webhook receiver", () => {
       expect((await postEvent(app, activityEvent({ subscription_id: 5 }))).status).toBe(200);
       expect(await counts(db.sql)).toEqual({ events: 1, jobs: 1 });
     } finally {
-      await storeSubscriptionId(db.sql, SUBSCRIPTION_ID);
+      await storeSubscriptionId(verbDb, SUBSCRIPTION_ID);
     }
   });
 

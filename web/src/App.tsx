@@ -1,4 +1,5 @@
 import { Match, Show, Switch } from "solid-js";
+import { ConsentCard } from "./me/ConsentCard.js";
 import { AdminPage } from "./pages/AdminPage.js";
 import { MePage } from "./pages/MePage.js";
 import { RacesPage } from "./pages/RacesPage.js";
@@ -14,7 +15,7 @@ function LiveIndicator() {
   // A signed-out visitor on a members-only board cannot open the stream; that is not "Offline".
   const hidden = () => streamState() === "idle" || (streamState() === "offline" && session.state().status === "anonymous");
   const label = () =>
-    ({ live: "Live", connecting: "Connecting…", offline: "Offline", idle: "" })[streamState()];
+    ({ live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline", idle: "" })[streamState()];
   return (
     <Show when={!hidden()}>
       <span class={`live live-${streamState()}`} role="status" title="Live updates from Strava">
@@ -77,6 +78,7 @@ export function App() {
       <Header />
       <DemoBanner />
       <main class="container main" id="main">
+        <ConsentCard />
         <Switch fallback={<NotFound />}>
           <Match when={route() === "/"}>
             <RacesPage />

@@ -1,16 +1,7 @@
 // The one place that talks HTTP to the racesync backend. Same-origin cookies carry the session.
-import type {
-  AdminAthlete,
-  AthleteSummary,
-  Me,
-  QueueState,
-  Race,
-  RacePage,
-  RateLimit,
-  SyncRun,
-  SyncRunDetail,
-  WebhookEvent,
-} from "./types.js";
+// Every call names a route of the server's contract (src/contract/api.ts, imported type-only): its
+// path parameters, query, body and answer are the types of the zod schemas the server validates with.
+import type { ErrorJson, QueryOf, RequestOf, ResponseOf, RouteKey } from "../../src/contract/api.js";
 
 export class ApiError extends Error {
   constructor(
@@ -29,7 +20,7 @@ async function parseError(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = res.statusText || `Request failed (${res.status})`;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as Partial<ErrorJson>;
     if (body?.error?.code) code = body.error.code;
     if (body?.error?.message) message = body.error.message;
   } catch {
@@ -38,10 +29,27 @@ async function parseError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+type AnyRequest = { params?: Record<string, number>; query?: Record<string, unknown>; body?: unknown };
+
+/** `/api/races/:stravaActivityId` with `{stravaActivityId: 5}` → `/api/races/5`, then the query string. */
+export function routeUrl(path: string, req: AnyRequest = {}): string {
+  const filled = path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(req.params?.[name])));
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(req.query ?? {})) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(key, String(value));
+  }
+  const query = params.toString();
+  return query ? `${filled}?${query}` : filled;
+}
+
+/** Calls one route of the contract: `call("PATCH /api/races/:stravaActivityId", {params, body})`. */
+export async function call<K extends RouteKey>(route: K, ...[req]: {} extends RequestOf<K> ? [RequestOf<K>?] : [RequestOf<K>]): Promise<ResponseOf<K>> {
+  const [method, path] = route.split(" ") as [string, string];
+  const { body } = (req ?? {}) as AnyRequest;
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(routeUrl(path, req as AnyRequest), {
       method,
       credentials: "same-origin",
       headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
@@ -51,81 +59,47 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw new ApiError(0, "NETWORK", "Can't reach racesync. Check your connection and try again.");
   }
   if (!res.ok) throw await parseError(res);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  const text = res.status === 204 ? "" : await res.text();
+  return (text ? JSON.parse(text) : undefined) as ResponseOf<K>;
 }
 
-/** Accept both a bare array and `{[key]: array}`. */
-function listOf<T>(value: unknown, key: string): T[] {
-  if (Array.isArray(value)) return value as T[];
-  if (value && typeof value === "object" && Array.isArray((value as Record<string, unknown>)[key])) {
-    return (value as Record<string, T[]>)[key] as T[];
-  }
-  return [];
-}
-
-export interface RaceQuery {
-  athlete_id?: number;
-  from?: string; // YYYY-MM-DD, inclusive
-  to?: string; // YYYY-MM-DD, inclusive
-  min_distance?: number; // meters
-  max_distance?: number; // meters
-  limit?: number;
-  cursor?: string | null;
-}
-
-export function raceQueryString(q: RaceQuery): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(q)) {
-    if (value === undefined || value === null || value === "") continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : "";
-}
+export type RaceQuery = NonNullable<QueryOf<"GET /api/races">>;
+export type AdminSyncRequest = RequestOf<"POST /api/admin/athletes/:stravaId/sync">["body"];
 
 export const api = {
-  me: () => request<Me>("GET", "/api/me"),
-  updateMe: (patch: { is_hidden: boolean }) => request<Partial<Me> | undefined>("PATCH", "/api/me", patch),
-  logout: () => request<unknown>("POST", "/auth/logout"),
-  disconnect: () => request<unknown>("POST", "/auth/strava/disconnect"),
+  me: () => call("GET /api/me"),
+  updateMe: (body: RequestOf<"PATCH /api/me">["body"]) => call("PATCH /api/me", { body }),
+  logout: () => call("POST /auth/logout"),
+  disconnect: () => call("POST /auth/strava/disconnect"),
 
-  races: async (q: RaceQuery): Promise<RacePage> => {
-    const page = await request<Partial<RacePage>>("GET", `/api/races${raceQueryString(q)}`);
-    return { races: page?.races ?? [], next_cursor: page?.next_cursor ?? null };
-  },
-  updateRace: (id: number, patch: { event_name: string | null }) =>
-    request<Race | undefined>("PATCH", `/api/races/${id}`, patch),
-  athletes: async () => listOf<AthleteSummary>(await request<unknown>("GET", "/api/athletes"), "athletes"),
+  races: (query: RaceQuery) => call("GET /api/races", { query }),
+  updateRace: (stravaActivityId: number, body: RequestOf<"PATCH /api/races/:stravaActivityId">["body"]) =>
+    call("PATCH /api/races/:stravaActivityId", { params: { stravaActivityId }, body }),
+  athletes: async () => (await call("GET /api/athletes")).athletes,
 
   admin: {
-    athletes: async () => listOf<AdminAthlete>(await request<unknown>("GET", "/api/admin/athletes"), "athletes"),
-    updateAthlete: (id: number, patch: { is_hidden?: boolean; is_blocked?: boolean }) =>
-      request<unknown>("PATCH", `/api/admin/athletes/${id}`, patch),
-    sync: (id: number, mode: "reconcile" | "full", opts: { allowMassDelete?: boolean } = {}) =>
-      request<{ run_id?: number | string }>("POST", `/api/admin/athletes/${id}/sync`, { mode, allow_mass_delete: opts.allowMassDelete ?? false }),
-    stop: (id: number) => request<unknown>("POST", `/api/admin/athletes/${id}/sync/stop`),
-    reconcileAll: () => request<unknown>("POST", "/api/admin/reconcile"),
-    syncRuns: async () => listOf<SyncRun>(await request<unknown>("GET", "/api/admin/sync-runs"), "runs"),
-    syncRun: async (id: number | string): Promise<SyncRunDetail> => {
-      const body = await request<SyncRunDetail | { run: SyncRun; logs?: SyncRunDetail["logs"] }>(
-        "GET",
-        `/api/admin/sync-runs/${id}`,
-      );
-      if (body && "run" in body && body.run) return { ...body.run, logs: body.logs ?? [] };
-      const run = body as SyncRunDetail;
-      return { ...run, logs: run.logs ?? [] };
-    },
-    queue: () => request<QueueState>("GET", "/api/admin/queue"),
-    rateLimit: () => request<RateLimit>("GET", "/api/admin/rate-limit"),
-    webhookEvents: async () => listOf<WebhookEvent>(await request<unknown>("GET", "/api/admin/webhook-events"), "events"),
+    athletes: async () => (await call("GET /api/admin/athletes")).athletes,
+    updateAthlete: (stravaId: number, body: RequestOf<"PATCH /api/admin/athletes/:stravaId">["body"]) =>
+      call("PATCH /api/admin/athletes/:stravaId", { params: { stravaId }, body }),
+    sync: (stravaId: number, body: AdminSyncRequest) => call("POST /api/admin/athletes/:stravaId/sync", { params: { stravaId }, body }),
+    stop: (stravaId: number) => call("POST /api/admin/athletes/:stravaId/sync/stop", { params: { stravaId } }),
+    reconcilePreview: () => call("GET /api/admin/reconcile/preview"),
+    reconcileAll: () => call("POST /api/admin/reconcile"),
+    syncRuns: async () => (await call("GET /api/admin/sync-runs")).runs,
+    syncRun: (id: number) => call("GET /api/admin/sync-runs/:id", { params: { id } }),
+    queue: () => call("GET /api/admin/queue"),
+    retryJob: (id: number) => call("POST /api/admin/queue/jobs/:id/retry", { params: { id } }),
+    rateLimit: () => call("GET /api/admin/rate-limit"),
+    webhookEvents: async () => (await call("GET /api/admin/webhook-events")).events,
+    replayEvent: (id: number) => call("POST /api/admin/webhook-events/:id/replay", { params: { id } }),
   },
 };
 
-export const athleteName = (a: { name?: string; firstname?: string; lastname?: string; strava_id: number }): string =>
-  a.name?.trim() || [a.firstname, a.lastname].filter(Boolean).join(" ").trim() || `Athlete ${a.strava_id}`;
+/** An athlete's name as the API gives it, or a stand-in when Strava has none. */
+export const athleteName = (a: { name: string; strava_id: number }): string => a.name.trim() || `Athlete ${a.strava_id}`;
 
 export const stravaActivityUrl = (id: number | string): string => `https://www.strava.com/activities/${id}`;
 export const stravaAthleteUrl = (id: number | string): string => `https://www.strava.com/athletes/${id}`;
 export const STRAVA_LOGIN_URL = "/auth/strava/login";
+/** The signed-in athlete's races and event names as a JSON download. */
+export const EXPORT_URL = "/api/me/export";

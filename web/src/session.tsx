@@ -1,7 +1,8 @@
 // Who is signed in (GET /api/me), shared by the header and every page.
-import { createContext, createSignal, useContext, type JSX } from "solid-js";
+import { createContext, createSignal, Match, Switch, useContext, type JSX } from "solid-js";
 import { api, ApiError } from "./api.js";
 import type { Me } from "./types.js";
+import { ErrorPanel, Spinner } from "./ui/states.js";
 
 export type SessionState =
   | { status: "loading" }
@@ -53,4 +54,25 @@ export function useSession(): Session {
   const s = useContext(SessionContext);
   if (!s) throw new Error("useSession outside SessionProvider");
   return s;
+}
+
+/** A page for signed-in athletes: a spinner while the session loads, `signedOut` for visitors, a retry on errors. */
+export function SignedInOnly(props: { signedOut: JSX.Element; children: (me: () => Me) => JSX.Element }) {
+  const session = useSession();
+  const failure = () => {
+    const s = session.state();
+    return s.status === "error" ? s.error : null;
+  };
+  return (
+    <Switch>
+      <Match when={session.state().status === "loading"}>
+        <Spinner />
+      </Match>
+      <Match when={session.state().status === "anonymous"}>{props.signedOut}</Match>
+      <Match when={failure()}>
+        {(error) => <ErrorPanel title="Couldn't load your account" error={error()} onRetry={() => void session.refresh()} />}
+      </Match>
+      <Match when={session.me()}>{(me) => props.children(me)}</Match>
+    </Switch>
+  );
 }

@@ -1,5 +1,7 @@
-// One shared EventSource for /api/stream. The browser reconnects by itself (and resends
-// Last-Event-ID); we only fan messages out to subscribers and expose the connection state.
+// One shared EventSource for /api/stream. After a dropped connection the browser reconnects by
+// itself (after the server's `retry:` delay); after an answer other than 200 (a proxy's 502 during
+// a deploy, a 429) it gives up, so we reconnect with backoff, unless the answer was 401/403: the
+// viewer may not watch. Subscribers are told each time the stream is back, to refetch.
 import { createSignal } from "solid-js";
 import type { Race, SyncLog, SyncRun } from "./types.js";
 
@@ -10,50 +12,86 @@ export interface StreamEvents {
   "sync.log": SyncLog;
 }
 export type StreamEventName = keyof StreamEvents;
-export type StreamState = "idle" | "connecting" | "live" | "offline";
+export type StreamState = "idle" | "connecting" | "live" | "reconnecting" | "offline";
 
 const EVENT_NAMES: StreamEventName[] = ["race.upserted", "race.removed", "sync.progress", "sync.log"];
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 const listeners = new Map<StreamEventName, Set<(data: never) => void>>();
 const reconnectListeners = new Set<() => void>();
 const [state, setState] = createSignal<StreamState>("idle");
 let source: EventSource | null = null;
 let count = 0;
-let everLive = false;
+/** The stream failed since it was last live: messages may have been missed. */
+let interrupted = false;
+let attempts = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let probe: AbortController | undefined;
 
 export const streamState = state;
 
 function open(): void {
-  if (source || typeof EventSource === "undefined") return;
-  setState("connecting");
+  if (source || retryTimer || probe || typeof EventSource === "undefined") return;
+  setState(interrupted ? "reconnecting" : "connecting");
   const es = new EventSource("/api/stream", { withCredentials: true });
   source = es;
-  // After a drop, messages sent meanwhile are gone (the server does not replay): tell the
-  // subscribers to refetch what they show.
   es.onopen = () => {
-    const wasDown = state() === "connecting" && everLive;
-    everLive = true;
+    attempts = 0;
     setState("live");
-    if (wasDown) for (const fn of reconnectListeners) fn();
+    if (!interrupted) return;
+    interrupted = false;
+    for (const fn of reconnectListeners) fn(); // the server does not replay what was missed
   };
-  // CONNECTING = the browser is retrying; CLOSED = it gave up (e.g. 401: members only).
-  es.onerror = () => setState(es.readyState === EventSource.CLOSED ? "offline" : "connecting");
-  for (const name of EVENT_NAMES) {
-    es.addEventListener(name, (ev) => {
-      let data: unknown;
-      try {
-        data = JSON.parse((ev as MessageEvent<string>).data);
-      } catch {
-        return;
-      }
-      for (const fn of listeners.get(name) ?? []) (fn as (d: unknown) => void)(data);
-    });
+  es.onerror = () => {
+    interrupted = true;
+    setState("reconnecting");
+    if (es.readyState === EventSource.CLOSED) void retryAfterRefusal(es);
+    // else CONNECTING: the browser retries by itself.
+  };
+  for (const name of EVENT_NAMES) es.addEventListener(name, (ev) => dispatch(name, ev as MessageEvent<string>));
+}
+
+function dispatch(name: StreamEventName, ev: MessageEvent<string>): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(ev.data);
+  } catch {
+    return;
   }
+  for (const fn of listeners.get(name) ?? []) (fn as (d: unknown) => void)(data);
+}
+
+/**
+ * The browser gave up on an answer other than 200, without saying which: one plain request tells.
+ * 401/403 end it (signed out, members only); anything else (502, 429, no answer) is retried later.
+ */
+async function retryAfterRefusal(es: EventSource): Promise<void> {
+  es.close();
+  if (source === es) source = null;
+  probe = new AbortController();
+  const status = await fetch("/api/stream", { credentials: "include", signal: probe.signal }).then(
+    (res) => (probe?.abort(), res.status),
+    () => 0,
+  );
+  probe = undefined;
+  if (count === 0) return; // closed meanwhile
+  if (status === 401 || status === 403) return void setState("offline");
+  const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempts++);
+  retryTimer = setTimeout(() => {
+    retryTimer = undefined;
+    open();
+  }, delay * (0.5 + Math.random() / 2));
 }
 
 function close(): void {
   source?.close();
   source = null;
-  everLive = false;
+  probe?.abort();
+  probe = undefined;
+  clearTimeout(retryTimer);
+  retryTimer = undefined;
+  interrupted = false;
+  attempts = 0;
   setState("idle");
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { WorkerEvents } from "graphile-worker";
-import type { Sql } from "../../db/client.js";
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
 
 /**
  * The ids this process's Graphile Worker pools lock jobs with (`_private_jobs.locked_by`).
@@ -13,16 +14,16 @@ export function trackWorkerIds(events: WorkerEvents): Set<string> {
 }
 
 /** Upserts one `worker_heartbeats` row per worker id: "this process is alive". */
-export async function beat(sql: Sql, workerIds: Iterable<string>): Promise<void> {
+export async function beat(db: Db, workerIds: Iterable<string>): Promise<void> {
   const ids = [...workerIds];
   if (ids.length === 0) return;
-  await sql`
+  await db.execute(sql`
     insert into worker_heartbeats (worker_id, hostname, pid)
-    select unnest(${ids}::text[]), ${hostname()}, ${process.pid}
-    on conflict (worker_id) do update set beat_at = now()`;
+    select unnest(${sql.param(ids)}::text[]), ${hostname()}, ${process.pid}
+    on conflict (worker_id) do update set beat_at = now()`);
 }
 
 /** A process that stops cleanly says so, instead of waiting to be declared dead. */
-export async function forgetWorkers(sql: Sql, workerIds: Iterable<string>): Promise<void> {
-  await sql`delete from worker_heartbeats where worker_id = any(${[...workerIds]}::text[])`;
+export async function forgetWorkers(db: Db, workerIds: Iterable<string>): Promise<void> {
+  await db.execute(sql`delete from worker_heartbeats where worker_id = any(${sql.param([...workerIds])}::text[])`);
 }

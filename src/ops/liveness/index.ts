@@ -9,6 +9,9 @@ export interface LivenessOptions {
 }
 
 export interface Liveness {
+  /** Stops beating, leaving the heartbeats to go stale: live workers' sweepers then release this process's jobs. */
+  halt(): void;
+  /** A clean stop: stops beating and sweeping and deletes this process's heartbeats. */
   stop(): Promise<void>;
 }
 
@@ -23,24 +26,38 @@ export function startLiveness(ctx: AppContext, events: WorkerEvents, opts: Liven
   const deadAfter = ctx.config.workerDeadAfterSeconds;
   const beatMs = opts.beatMs ?? Math.min(10_000, (deadAfter * 1000) / 4);
   const sweepMs = opts.sweepMs ?? Math.min(15_000, (deadAfter * 1000) / 2);
+  // When this process's heartbeats started succeeding again (undefined while they fail). After a
+  // database outage every worker's heartbeat is stale; each live one beats within one interval of
+  // the database coming back, so until then a stale heartbeat may belong to a live worker.
+  let beatingSince: number | undefined;
 
-  const heartbeat = () => beat(ctx.sql, ids).catch((err) => log.warn({ err: String(err) }, "heartbeat failed"));
+  const heartbeat = () =>
+    beat(ctx.db, ids).then(
+      () => void (beatingSince ??= performance.now()),
+      (err: unknown) => {
+        beatingSince = undefined;
+        log.warn({ err }, "heartbeat failed");
+      },
+    );
   const sweep = async () => {
+    if (beatingSince === undefined || performance.now() - beatingSince < beatMs * 1.5) return;
     try {
-      const released = await releaseDeadWorkerJobs(ctx.sql, deadAfter);
+      const released = await releaseDeadWorkerJobs(ctx.db, deadAfter, ids);
       if (released.length > 0) log.warn({ workerIds: released }, "released jobs held by dead workers");
     } catch (err) {
-      log.warn({ err: String(err) }, "sweep failed");
+      log.warn({ err }, "sweep failed");
     }
   };
   events.on("pool:create", () => void heartbeat());
   const timers = [setInterval(heartbeat, beatMs), setInterval(sweep, sweepMs)];
   timers.forEach((t) => t.unref());
+  const halt = () => timers.forEach(clearInterval);
 
   return {
+    halt,
     async stop() {
-      timers.forEach(clearInterval);
-      await forgetWorkers(ctx.sql, ids).catch(() => undefined);
+      halt();
+      await forgetWorkers(ctx.db, ids).catch(() => undefined);
     },
   };
 }

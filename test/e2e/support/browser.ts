@@ -10,6 +10,9 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
 
 export const PHONE = { width: 375, height: 812 };
 
+/** A browser flow drives a whole stack; on a busy 2-core machine it needs more than the default 30 s. */
+export const BROWSER_FLOW = { timeout: 90_000 };
+
 /** A page with every console error and uncaught exception it produced. */
 export interface WatchedPage {
   page: Page;
@@ -29,6 +32,8 @@ export interface PageOptions {
   viewport?: { width: number; height: number };
   /** Paths whose 401 answers are expected (Chromium logs every failed request as a console error). */
   expected401?: string[];
+  /** Where the page's relative URLs go: racesync's own URL unless a proxy stands in front. */
+  baseURL?: string;
 }
 
 /** The whole system (see test/support/stack.ts) plus a headless Chromium. */
@@ -40,7 +45,7 @@ export async function startBrowserStack(opts: StackOptions = {}): Promise<Browse
     stack,
     browser,
     async newPage(o = {}) {
-      const context = await browser.newContext({ baseURL: stack.url, viewport: o.viewport ?? { width: 1280, height: 900 } });
+      const context = await browser.newContext({ baseURL: o.baseURL ?? stack.url, viewport: o.viewport ?? { width: 1280, height: 900 } });
       const page = await context.newPage();
       return { page, context, consoleErrors: watchConsole(page, o.expected401 ?? ["/api/me"]) };
     },

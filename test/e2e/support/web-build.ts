@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitFor } from "../../support/wait.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const INDEX = path.join(ROOT, "dist/web/index.html");
@@ -23,11 +24,7 @@ export async function ensureWebBuild(): Promise<void> {
     }
     return;
   }
-  const deadline = Date.now() + WAIT_MS;
-  while (!existsSync(INDEX)) {
-    if (Date.now() > deadline) throw new Error(`dist/web/index.html is missing and another build did not finish: run \`npm run build:web\``);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitFor(() => existsSync(INDEX), "another test's build of dist/web/index.html (or run `npm run build:web`)", WAIT_MS);
 }
 
 function takeLock(): boolean {

@@ -1,21 +1,24 @@
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { api, ApiError, athleteName, stravaAthleteUrl } from "../api.js";
 import { formatCount, formatRelative } from "../format.js";
 import type { AdminAthlete } from "../types.js";
 import type { ConfirmOptions } from "../ui/confirm.js";
-import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
+import { DataTable, EmptyState, ListStates } from "../ui/states.js";
 import type { Polled } from "./poll.js";
+import type { Notify } from "./row-action.js";
 
-type Action = "reconcile" | "full" | "stop" | "hide" | "block";
+type Action = "reconcile" | "dry-run" | "full" | "stop" | "hide" | "block";
 
-export function StatusBadge(props: { status: string | undefined }) {
-  return <span class={`badge badge-${(props.status ?? "unknown").replace(/[^a-z_]/g, "")}`}>{(props.status ?? "unknown").replace(/_/g, " ")}</span>;
+export function StatusBadge(props: { status: AdminAthlete["sync_status"] }) {
+  return <span class={`badge badge-${props.status}`}>{props.status.replace(/_/g, " ")}</span>;
 }
 
 export function AthletesTable(props: {
   polled: Polled<AdminAthlete[]>;
   confirm: (o: ConfirmOptions) => Promise<boolean>;
-  notify: (message: string, kind?: "ok" | "error") => void;
+  notify: Notify;
+  /** A run this table started, to open in the sync monitor. */
+  onRunStarted: (runId: number) => void;
 }) {
   const [busy, setBusy] = createSignal<string | null>(null);
   const athletes = () => props.polled.data() ?? [];
@@ -47,8 +50,14 @@ export function AthletesTable(props: {
       switch (action) {
         case "reconcile":
         case "full": {
-          const res = await api.admin.sync(a.strava_id, action);
-          props.notify(`${action === "full" ? "Full refresh" : "Reconcile"} queued for ${name}${res?.run_id ? ` (run ${res.run_id})` : ""}.`);
+          const { run_id } = await api.admin.sync(a.strava_id, { mode: action });
+          props.notify(`${action === "full" ? "Full refresh" : "Reconcile"} queued for ${name} (run ${run_id}).`);
+          break;
+        }
+        case "dry-run": {
+          const { run_id } = await api.admin.sync(a.strava_id, { mode: "reconcile", dry_run: true });
+          props.notify(`Dry run queued for ${name} (run ${run_id}): nothing changes; its report shows below when it finishes.`);
+          props.onRunStarted(run_id);
           break;
         }
         case "stop":
@@ -79,90 +88,87 @@ export function AthletesTable(props: {
   return (
     <section class="panel" aria-labelledby="athletes-title">
       <h2 id="athletes-title">Athletes</h2>
-      <Show when={!props.polled.loading()} fallback={<Spinner label="Loading athletes…" />}>
-        <Show when={!(props.polled.error() && athletes().length === 0)} fallback={<ErrorPanel title="Couldn't load athletes" error={props.polled.error()} onRetry={() => void props.polled.refresh()} />}>
-          <Show when={athletes().length > 0} fallback={<EmptyState title="No athletes yet" />}>
-            <div class="table-wrap scroll-x">
-              <table class="admin-table" data-testid="admin-athletes">
-                <caption class="sr-only">Athletes and their sync state</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Athlete</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Last success</th>
-                    <th scope="col" class="num">Races</th>
-                    <th scope="col" class="num">API calls 24 h</th>
-                    <th scope="col">Visibility</th>
-                    <th scope="col">Sync</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={athletes()}>
-                    {(a) => (
-                      <tr data-testid="admin-athlete-row" data-athlete-id={a.strava_id} data-status={a.sync_status}>
-                        <td>
-                          <a href={stravaAthleteUrl(a.strava_id)} target="_blank" rel="noopener noreferrer">
-                            {athleteName(a)}
-                          </a>
-                          <span class="small muted block">
-                            <span class="num">{a.strava_id}</span>
-                            <Show when={a.is_hidden}> · <span class="flag">hidden</span></Show>
-                            <Show when={a.is_blocked}> · <span class="flag flag-bad">blocked</span></Show>
-                          </span>
-                        </td>
-                        <td>
-                          <StatusBadge status={a.sync_status} />
-                          <Show when={a.sync_error}>
-                            <span class="small status-msg block">{a.sync_error}</span>
-                          </Show>
-                          <Show when={a.scope_health.message}>
-                            <span class="small status-msg block">{a.scope_health.message}</span>
-                          </Show>
-                        </td>
-                        <td class="nowrap">{formatRelative(a.last_success_at)}</td>
-                        <td class="num">{formatCount(a.race_count)}</td>
-                        <td class="num">{formatCount(a.api_calls_24h)}</td>
-                        <td class="nowrap">
-                          <button
-                            type="button"
-                            class="btn btn-sm"
-                            aria-label={`${a.is_hidden ? "Unhide" : "Hide"} ${athleteName(a)}`}
-                            disabled={isBusy(a, "hide")}
-                            onClick={() => void run(a, "hide")}
-                          >
-                            {a.is_hidden ? "Unhide" : "Hide"}
-                          </button>{" "}
-                          <button
-                            type="button"
-                            class="btn btn-sm"
-                            classList={{ "btn-danger-outline": !a.is_blocked }}
-                            aria-label={`${a.is_blocked ? "Unblock" : "Block"} ${athleteName(a)}`}
-                            disabled={isBusy(a, "block")}
-                            onClick={() => void run(a, "block")}
-                          >
-                            {a.is_blocked ? "Unblock" : "Block"}
-                          </button>
-                        </td>
-                        <td class="nowrap">
-                          <button type="button" class="btn btn-sm" aria-label={`Reconcile ${athleteName(a)}`} disabled={isBusy(a, "reconcile")} onClick={() => void run(a, "reconcile")}>
-                            Reconcile
-                          </button>{" "}
-                          <button type="button" class="btn btn-sm" aria-label={`Full refresh for ${athleteName(a)}`} disabled={isBusy(a, "full")} onClick={() => void run(a, "full")}>
-                            Full refresh
-                          </button>{" "}
-                          <button type="button" class="btn btn-sm btn-danger-outline" aria-label={`Stop sync for ${athleteName(a)}`} disabled={isBusy(a, "stop")} onClick={() => void run(a, "stop")}>
-                            Stop
-                          </button>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
-        </Show>
-      </Show>
+      <ListStates loading={props.polled.loading()} error={props.polled.error()} count={athletes().length} what="athletes"
+        onRetry={() => void props.polled.refresh()} empty={<EmptyState title="No athletes yet" />}>
+        <DataTable caption="Athletes and their sync state" testid="admin-athletes"
+          rows={athletes()}
+          head={
+            <tr>
+              <th scope="col">Athlete</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last success</th>
+              <th scope="col" class="num">Races</th>
+              <th scope="col" class="num">API calls 24 h</th>
+              <th scope="col" class="num" title="Activities read from Strava by all of the athlete's sync runs">Activities checked</th>
+              <th scope="col">Visibility</th>
+              <th scope="col">Sync</th>
+            </tr>
+          }
+        >
+          {(a) => (
+            <tr data-testid="admin-athlete-row" data-athlete-id={a.strava_id} data-status={a.sync_status}>
+              <td>
+                <a href={stravaAthleteUrl(a.strava_id)} target="_blank" rel="noopener noreferrer">
+                  {athleteName(a)}
+                </a>
+                <span class="small muted block">
+                  <span class="num">{a.strava_id}</span>
+                  <Show when={a.is_hidden}> · <span class="flag">hidden</span></Show>
+                  <Show when={a.is_blocked}> · <span class="flag flag-bad">blocked</span></Show>
+                </span>
+              </td>
+              <td>
+                <StatusBadge status={a.sync_status} />
+                <Show when={a.sync_error}>
+                  <span class="small status-msg block">{a.sync_error}</span>
+                </Show>
+                <Show when={a.scope_health.message}>
+                  <span class="small status-msg block">{a.scope_health.message}</span>
+                </Show>
+              </td>
+              <td class="nowrap">{formatRelative(a.last_success_at)}</td>
+              <td class="num">{formatCount(a.race_count)}</td>
+              <td class="num">{formatCount(a.api_calls_24h)}</td>
+              <td class="num" data-testid="activities-checked">{formatCount(a.activities_checked)}</td>
+              <td class="nowrap">
+                <button
+                  type="button"
+                  class="btn btn-sm"
+                  aria-label={`${a.is_hidden ? "Unhide" : "Hide"} ${athleteName(a)}`}
+                  disabled={isBusy(a, "hide")}
+                  onClick={() => void run(a, "hide")}
+                >
+                  {a.is_hidden ? "Unhide" : "Hide"}
+                </button>{" "}
+                <button
+                  type="button"
+                  class="btn btn-sm"
+                  classList={{ "btn-danger-outline": !a.is_blocked }}
+                  aria-label={`${a.is_blocked ? "Unblock" : "Block"} ${athleteName(a)}`}
+                  disabled={isBusy(a, "block")}
+                  onClick={() => void run(a, "block")}
+                >
+                  {a.is_blocked ? "Unblock" : "Block"}
+                </button>
+              </td>
+              <td class="nowrap">
+                <button type="button" class="btn btn-sm" aria-label={`Reconcile ${athleteName(a)}`} disabled={isBusy(a, "reconcile")} onClick={() => void run(a, "reconcile")}>
+                  Reconcile
+                </button>{" "}
+                <button type="button" class="btn btn-sm" aria-label={`Dry-run reconcile for ${athleteName(a)}`} disabled={isBusy(a, "dry-run")} onClick={() => void run(a, "dry-run")}>
+                  Dry run
+                </button>{" "}
+                <button type="button" class="btn btn-sm" aria-label={`Full refresh for ${athleteName(a)}`} disabled={isBusy(a, "full")} onClick={() => void run(a, "full")}>
+                  Full refresh
+                </button>{" "}
+                <button type="button" class="btn btn-sm btn-danger-outline" aria-label={`Stop sync for ${athleteName(a)}`} disabled={isBusy(a, "stop")} onClick={() => void run(a, "stop")}>
+                  Stop
+                </button>
+              </td>
+            </tr>
+          )}
+        </DataTable>
+      </ListStates>
     </section>
   );
 }

@@ -1,12 +1,12 @@
-// Rate-limit budget and job-queue gauges (rendered defensively: any field may be missing).
+// Rate-limit budget and job-queue gauges.
 import { For, Show } from "solid-js";
 import { formatCount, formatRelative } from "../format.js";
 import type { BudgetWindow, QueueState, RateLimit } from "../types.js";
 import type { Polled } from "./poll.js";
 
-function Meter(props: { label: string; window: BudgetWindow | undefined }) {
-  const used = () => props.window?.used ?? 0;
-  const limit = () => props.window?.limit ?? 0;
+function Meter(props: { label: string; window: BudgetWindow }) {
+  const used = () => props.window.used;
+  const limit = () => props.window.limit;
   const pct = () => (limit() > 0 ? Math.min(100, Math.round((used() / limit()) * 100)) : 0);
   const level = () => (pct() >= 90 ? "high" : pct() >= 70 ? "mid" : "low");
   return (
@@ -14,7 +14,7 @@ function Meter(props: { label: string; window: BudgetWindow | undefined }) {
       <div class="meter-head">
         <span>{props.label}</span>
         <span class="num">
-          {formatCount(props.window?.used)} / {formatCount(props.window?.limit)}
+          {formatCount(used())} / {formatCount(limit())}
         </span>
       </div>
       <div
@@ -27,9 +27,7 @@ function Meter(props: { label: string; window: BudgetWindow | undefined }) {
       >
         <div class="meter-fill" style={{ width: `${pct()}%` }} />
       </div>
-      <Show when={props.window?.resets_at}>
-        <span class="small muted">resets {formatRelative(props.window?.resets_at)}</span>
-      </Show>
+      <span class="small muted">resets {formatRelative(props.window.resets_at)}</span>
     </div>
   );
 }
@@ -40,12 +38,14 @@ export function RateLimitGauges(props: { polled: Polled<RateLimit> }) {
     <section class="panel gauge-panel" aria-labelledby="budget-title" data-testid="rate-limit">
       <h2 id="budget-title">Strava API budget</h2>
       <Show when={d()} fallback={<Show when={props.polled.error()} fallback={<p class="muted">Loading…</p>}><p class="field-error">{props.polled.error()?.message}</p></Show>}>
-        <div class="meters">
-          <Meter label="Overall · 15 min" window={d()?.overall?.short} />
-          <Meter label="Overall · day" window={d()?.overall?.daily} />
-          <Meter label="Read · 15 min" window={d()?.read?.short} />
-          <Meter label="Read · day" window={d()?.read?.daily} />
-        </div>
+        {(budget) => (
+          <div class="meters">
+            <Meter label="Overall · 15 min" window={budget().overall.short} />
+            <Meter label="Overall · day" window={budget().overall.daily} />
+            <Meter label="Read · 15 min" window={budget().read.short} />
+            <Meter label="Read · day" window={budget().read.daily} />
+          </div>
+        )}
       </Show>
     </section>
   );
@@ -88,9 +88,9 @@ export function QueueGauges(props: { polled: Polled<QueueState> }) {
                 {([task, c]) => (
                   <tr>
                     <td><code>{task}</code></td>
-                    <td class="num">{formatCount(c.waiting ?? 0)}</td>
-                    <td class="num">{formatCount(c.running ?? 0)}</td>
-                    <td class="num">{formatCount(c.failed ?? 0)}</td>
+                    <td class="num">{formatCount(c.waiting)}</td>
+                    <td class="num">{formatCount(c.running)}</td>
+                    <td class="num">{formatCount(c.failed)}</td>
                   </tr>
                 )}
               </For>

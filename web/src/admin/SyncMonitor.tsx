@@ -3,10 +3,12 @@ import { api, ApiError } from "../api.js";
 import { formatCount, formatDateTime, formatRelative, formatSpan } from "../format.js";
 import { subscribe } from "../stream.js";
 import type { SyncRun, SyncRunDetail } from "../types.js";
-import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
+import { DataTable, EmptyState, ErrorPanel, ListStates, Spinner } from "../ui/states.js";
 import type { ConfirmOptions } from "../ui/confirm.js";
 import type { Polled } from "./poll.js";
+import type { Notify } from "./row-action.js";
 import { appendLog, isActive, upsertRun } from "./runs.js";
+import { RunReport } from "./RunReport.js";
 
 function duration(run: SyncRun): string {
   if (!run.started_at) return "–";
@@ -19,7 +21,7 @@ function RunStatus(props: { status: string }) {
 }
 
 interface RunDetailProps {
-  id: number | string;
+  id: number;
   nameOf: (id: number) => string;
   onStop: (run: SyncRun) => void;
   onApplyHeld: (run: SyncRun) => void;
@@ -30,10 +32,14 @@ function RunDetail(props: RunDetailProps) {
   const [detail, setDetail] = createSignal<SyncRunDetail | null>(null);
   const [error, setError] = createSignal<ApiError | null>(null);
 
+  // A run's report is made when it finishes: a detail loaded before that is loaded again then.
+  let finishSeen = false;
   async function load() {
     setError(null);
     try {
-      setDetail(await api.admin.syncRun(props.id));
+      const loaded = await api.admin.syncRun(props.id);
+      setDetail(loaded);
+      if (finishSeen && isActive(loaded)) void load();
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "UNKNOWN", String(e)));
     }
@@ -42,20 +48,24 @@ function RunDetail(props: RunDetailProps) {
 
   onCleanup(
     subscribe("sync.log", (line) => {
-      if (String(line.run_id) !== String(props.id)) return;
+      if (line.run_id !== props.id) return;
       setDetail((d) => (d ? { ...d, logs: appendLog(d.logs, line) } : d));
     }),
   );
   onCleanup(
     subscribe("sync.progress", (run) => {
-      if (String(run.id) === String(props.id)) setDetail((d) => (d ? { ...d, ...run, logs: d.logs } : d));
+      if (run.id !== props.id) return;
+      const shown = detail();
+      finishSeen ||= !isActive(run);
+      setDetail((d) => (d ? { ...d, ...run, logs: d.logs } : d));
+      if (shown && isActive(shown) && !isActive(run)) void load();
     }),
   );
 
   return (
     <div class="run-detail" aria-live="polite" data-testid="sync-run-detail">
       <div class="run-detail-head">
-        <h3>Run {String(props.id)}</h3>
+        <h3>Run {props.id}</h3>
         <button type="button" class="btn btn-sm btn-ghost" onClick={props.onClose}>
           Close
         </button>
@@ -89,6 +99,9 @@ function RunDetail(props: RunDetailProps) {
                   </button>
                 </p>
               </Show>
+              <Show when={d().report}>
+                {(report) => <RunReport report={report()} title={d().dry_run ? "Dry run: what it would change (nothing was changed)" : "Held: what it would change"} />}
+              </Show>
               <Show when={d().logs.length > 0} fallback={<p class="muted small">No log lines.</p>}>
                 <ol class="logs" aria-label="Run log">
                   <For each={d().logs}>
@@ -115,13 +128,17 @@ function RunDetail(props: RunDetailProps) {
 
 interface SyncMonitorProps {
   polled: Polled<SyncRun[]>;
+  /** The run whose detail is open. */
+  selected: number | null;
+  onSelect: (runId: number | null) => void;
   nameOf: (id: number) => string;
-  notify: (m: string, kind?: "ok" | "error") => void;
+  notify: Notify;
   confirm: (o: ConfirmOptions) => Promise<boolean>;
 }
 
 export function SyncMonitor(props: SyncMonitorProps) {
-  const [selected, setSelected] = createSignal<number | string | null>(null);
+  const selected = () => props.selected;
+  const setSelected = (id: number | null) => props.onSelect(id);
   const runs = () => props.polled.data() ?? [];
 
   onCleanup(subscribe("sync.progress", (run) => props.polled.set((list) => upsertRun(list ?? [], run))));
@@ -147,8 +164,8 @@ export function SyncMonitor(props: SyncMonitorProps) {
     if (!ok) return;
     try {
       const mode = run.kind === "reconcile" ? "reconcile" : "full";
-      const started = await api.admin.sync(run.athlete_strava_id, mode, { allowMassDelete: true });
-      props.notify(`Started run ${started.run_id ?? ""} with removals allowed.`);
+      const started = await api.admin.sync(run.athlete_strava_id, { mode, allow_mass_delete: true });
+      props.notify(`Started run ${started.run_id} with removals allowed.`);
       void props.polled.refresh();
     } catch (e) {
       props.notify(e instanceof ApiError ? e.message : "Couldn't start the run.", "error");
@@ -158,87 +175,83 @@ export function SyncMonitor(props: SyncMonitorProps) {
   return (
     <section class="panel" aria-labelledby="runs-title">
       <h2 id="runs-title">Sync monitor</h2>
-      <Show when={!props.polled.loading()} fallback={<Spinner label="Loading sync runs…" />}>
-        <Show when={!(props.polled.error() && runs().length === 0)} fallback={<ErrorPanel title="Couldn't load sync runs" error={props.polled.error()} onRetry={() => void props.polled.refresh()} />}>
-          <Show when={runs().length > 0} fallback={<EmptyState title="No sync runs yet" />}>
-            <div class="monitor" classList={{ "with-detail": selected() !== null }}>
-              <div class="table-wrap scroll-x runs-wrap">
-                <table class="admin-table runs-table">
-                  <caption class="sr-only">Sync runs, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Run</th>
-                      <th scope="col">Athlete</th>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" class="num">Pages</th>
-                      <th scope="col" class="num">Seen</th>
-                      <th scope="col" class="num">Races ±</th>
-                      <th scope="col" class="num">API</th>
-                      <th scope="col">Started</th>
-                      <th scope="col">Took</th>
-                      <th scope="col"><span class="sr-only">Actions</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={runs()}>
-                      {(r) => (
-                        <tr
-                          data-testid="sync-run-row"
-                          data-run-id={String(r.id)}
-                          data-status={r.status}
-                          classList={{ selected: String(selected()) === String(r.id) }}
-                        >
-                          <td>
-                            <button
-                              type="button"
-                              class="link-button num"
-                              aria-label={`Show run ${r.id} details`}
-                              aria-expanded={String(selected()) === String(r.id)}
-                              onClick={() => setSelected(String(selected()) === String(r.id) ? null : r.id)}
-                            >
-                              #{String(r.id)}
-                            </button>
-                          </td>
-                          <td>{props.nameOf(r.athlete_strava_id)}</td>
-                          <td>
-                            {r.kind}
-                            <span class="small muted block">{r.trigger}</span>
-                          </td>
-                          <td>
-                            <RunStatus status={r.status} />
-                          </td>
-                          <td class="num">{formatCount(r.pages)}</td>
-                          <td class="num">{formatCount(r.activities_seen)}</td>
-                          <td class="num">
-                            +{formatCount(r.races_upserted)}
-                            <Show when={r.races_removed}> −{formatCount(r.races_removed)}</Show>
-                          </td>
-                          <td class="num">{formatCount(r.api_calls)}</td>
-                          <td class="nowrap">{formatRelative(r.started_at)}</td>
-                          <td class="nowrap num">{duration(r)}</td>
-                          <td>
-                            <Show when={isActive(r)}>
-                              <button type="button" class="btn btn-sm btn-danger-outline" data-testid="stop-run" aria-label={`Stop run ${r.id}`} onClick={() => void stop(r)}>
-                                Stop
-                              </button>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-              <Show when={selected()} keyed>
-                {(id) => (
-                  <RunDetail id={id} nameOf={props.nameOf} onStop={(r) => void stop(r)} onApplyHeld={(r) => void applyHeld(r)} onClose={() => setSelected(null)} />
-                )}
-              </Show>
-            </div>
+      <ListStates loading={props.polled.loading()} error={props.polled.error()} count={runs().length} what="sync runs"
+        onRetry={() => void props.polled.refresh()} empty={<EmptyState title="No sync runs yet" />}>
+        <div class="monitor" classList={{ "with-detail": selected() !== null }}>
+          <DataTable caption="Sync runs, newest first"
+            rows={runs()}
+            head={
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Athlete</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">Pages</th>
+                <th scope="col" class="num">Seen</th>
+                <th scope="col" class="num">Races ±</th>
+                <th scope="col" class="num">API</th>
+                <th scope="col">Started</th>
+                <th scope="col">Took</th>
+                <th scope="col"><span class="sr-only">Actions</span></th>
+              </tr>
+            }
+          >
+            {(r) => (
+              <tr
+                data-testid="sync-run-row"
+                data-run-id={String(r.id)}
+                data-status={r.status}
+                classList={{ selected: selected() === r.id }}
+              >
+                <td>
+                  <button
+                    type="button"
+                    class="link-button num"
+                    aria-label={`Show run ${r.id} details`}
+                    aria-expanded={selected() === r.id}
+                    onClick={() => setSelected(selected() === r.id ? null : r.id)}
+                  >
+                    #{r.id}
+                  </button>
+                </td>
+                <td>{props.nameOf(r.athlete_strava_id)}</td>
+                <td>
+                  {r.kind}
+                  <Show when={r.dry_run}>
+                    {" "}
+                    <span class="flag">dry run</span>
+                  </Show>
+                  <span class="small muted block">{r.trigger}</span>
+                </td>
+                <td>
+                  <RunStatus status={r.status} />
+                </td>
+                <td class="num">{formatCount(r.pages)}</td>
+                <td class="num">{formatCount(r.activities_seen)}</td>
+                <td class="num">
+                  +{formatCount(r.races_upserted)}
+                  <Show when={r.races_removed}> −{formatCount(r.races_removed)}</Show>
+                </td>
+                <td class="num">{formatCount(r.api_calls)}</td>
+                <td class="nowrap">{formatRelative(r.started_at)}</td>
+                <td class="nowrap num">{duration(r)}</td>
+                <td>
+                  <Show when={isActive(r)}>
+                    <button type="button" class="btn btn-sm btn-danger-outline" data-testid="stop-run" aria-label={`Stop run ${r.id}`} onClick={() => void stop(r)}>
+                      Stop
+                    </button>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </DataTable>
+          <Show when={selected()} keyed>
+            {(id) => (
+              <RunDetail id={id} nameOf={props.nameOf} onStop={(r) => void stop(r)} onApplyHeld={(r) => void applyHeld(r)} onClose={() => setSelected(null)} />
+            )}
           </Show>
-        </Show>
-      </Show>
+        </div>
+      </ListStates>
     </section>
   );
 }

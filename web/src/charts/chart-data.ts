@@ -53,9 +53,9 @@ export function bestTimesOverTime(races: readonly Race[], preset: PresetKey): Be
   const byAthlete = new Map<number, { name: string; races: Race[] }>();
   for (const r of races) {
     if (presetOf(r.distance) !== preset || !(r.elapsed_time > 0)) continue;
-    const id = r.athlete?.strava_id ?? 0;
+    const id = r.athlete.strava_id;
     let entry = byAthlete.get(id);
-    if (!entry) byAthlete.set(id, (entry = { name: r.athlete?.name ?? `Athlete ${id}`, races: [] }));
+    if (!entry) byAthlete.set(id, (entry = { name: r.athlete.name, races: [] }));
     entry.races.push(r);
   }
   const series: BestSeries[] = [];

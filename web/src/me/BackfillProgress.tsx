@@ -1,5 +1,6 @@
 // Progress of the athlete's history import (their latest backfill run), updated live by the Me page.
-import { Match, Show, Switch } from "solid-js";
+import { Show } from "solid-js";
+import { isActive } from "../admin/runs.js";
 import { formatCount, formatRelative, formatSpan } from "../format.js";
 import type { SyncRun } from "../types.js";
 
@@ -9,7 +10,7 @@ export function backfillPercent(run: SyncRun): number | null {
   const total = run.estimated_total;
   if (typeof total === "number" && total > 0) {
     const pct = Math.floor((run.activities_seen / total) * 100);
-    return Math.max(0, Math.min(run.status === "running" || run.status === "queued" ? 99 : 100, pct));
+    return Math.max(0, Math.min(isActive(run) ? 99 : 100, pct));
   }
   return null;
 }
@@ -20,12 +21,12 @@ const STATUS_TEXT: Record<SyncRun["status"], string> = {
   succeeded: "History imported",
   failed: "Import failed",
   cancelled: "Import stopped",
-  held: "Paused — waiting for Strava's rate limit",
+  held: "Held for an administrator",
 };
 
 export function BackfillProgress(props: { run: SyncRun }) {
   const pct = () => backfillPercent(props.run);
-  const active = () => props.run.status === "running" || props.run.status === "queued" || props.run.status === "held";
+  const active = () => isActive(props.run);
   const valueText = () =>
     `${STATUS_TEXT[props.run.status] ?? props.run.status}: ${formatCount(props.run.activities_seen)} activities checked, ` +
     `${formatCount(props.run.races_upserted)} races found`;
@@ -70,20 +71,18 @@ export function BackfillProgress(props: { run: SyncRun }) {
           <dt>Races found</dt>
           <dd class="num">{formatCount(props.run.races_upserted)}</dd>
         </div>
-        <Switch>
-          <Match when={active() && typeof props.run.eta_seconds === "number"}>
-            <div>
-              <dt>Time left</dt>
-              <dd class="num">about {formatSpan(props.run.eta_seconds ?? 0)}</dd>
-            </div>
-          </Match>
-          <Match when={props.run.finished_at}>
-            <div>
-              <dt>Finished</dt>
-              <dd>{formatRelative(props.run.finished_at)}</dd>
-            </div>
-          </Match>
-        </Switch>
+        <Show when={active() && props.run.eta_seconds !== null && props.run.eta_seconds !== undefined}>
+          <div>
+            <dt>Time left</dt>
+            <dd class="num" data-testid="backfill-eta">about {formatSpan(props.run.eta_seconds!)}</dd>
+          </div>
+        </Show>
+        <Show when={props.run.finished_at}>
+          <div>
+            <dt>Finished</dt>
+            <dd>{formatRelative(props.run.finished_at)}</dd>
+          </div>
+        </Show>
       </dl>
       <Show when={props.run.status === "failed" && props.run.error}>
         <p class="field-error">{props.run.error}</p>

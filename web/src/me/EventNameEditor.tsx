@@ -3,6 +3,7 @@
 import { createSignal, Show } from "solid-js";
 import { api, ApiError } from "../api.js";
 import type { Race } from "../types.js";
+import { FieldError } from "../ui/states.js";
 
 export function EventNameEditor(props: { race: Race; onChange: (eventName: string | null) => void }) {
   const [editing, setEditing] = createSignal(false);
@@ -84,11 +85,7 @@ export function EventNameEditor(props: { race: Race; onChange: (eventName: strin
           />
         </form>
       </Show>
-      <Show when={error()}>
-        <p class="field-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FieldError error={error()} />
     </div>
   );
 }

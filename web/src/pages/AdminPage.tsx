@@ -1,19 +1,22 @@
-import { createMemo, createSignal, Match, Show, Switch } from "solid-js";
+import { createMemo, createSignal, Show, type JSX } from "solid-js";
 import { api, ApiError, athleteName } from "../api.js";
 import { AthletesTable } from "../admin/AthletesTable.js";
+import { BudgetPlan } from "../admin/BudgetPlan.js";
+import { FailedJobs } from "../admin/FailedJobs.js";
 import { QueueGauges, RateLimitGauges } from "../admin/Gauges.js";
 import { createPolled } from "../admin/poll.js";
+import { reconcileCostText } from "../admin/reconcile-cost.js";
 import { SyncMonitor } from "../admin/SyncMonitor.js";
 import { WebhookEvents } from "../admin/WebhookEvents.js";
-import { useSession } from "../session.js";
+import { SignedInOnly } from "../session.js";
 import { createConfirm } from "../ui/confirm.js";
-import { Spinner } from "../ui/states.js";
 import { ConnectWithStrava } from "../ui/strava.js";
 
 function AdminDashboard() {
   const { ask, ConfirmDialog } = createConfirm();
   const [notice, setNotice] = createSignal<{ message: string; kind: "ok" | "error" } | null>(null);
   const [reconciling, setReconciling] = createSignal(false);
+  const [selectedRun, setSelectedRun] = createSignal<number | null>(null);
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
   const notify = (message: string, kind: "ok" | "error" = "ok") => {
     setNotice({ message, kind });
@@ -33,6 +36,13 @@ function AdminDashboard() {
   async function reconcileAll() {
     setReconciling(true);
     try {
+      const cost = await api.admin.reconcilePreview();
+      const ok = await ask({
+        title: "Reconcile everyone now?",
+        message: reconcileCostText(cost),
+        confirmLabel: "Reconcile everyone",
+      });
+      if (!ok) return;
       await api.admin.reconcileAll();
       notify("Reconcile queued for every athlete.");
       void runs.refresh();
@@ -59,39 +69,44 @@ function AdminDashboard() {
       </div>
       <div class="gauges">
         <RateLimitGauges polled={rateLimit} />
+        <BudgetPlan polled={rateLimit} />
         <QueueGauges polled={queue} />
       </div>
-      <AthletesTable polled={athletes} confirm={ask} notify={notify} />
-      <SyncMonitor polled={runs} nameOf={nameOf} notify={notify} confirm={ask} />
-      <WebhookEvents polled={events} nameOf={nameOf} />
+      <AthletesTable polled={athletes} confirm={ask} notify={notify} onRunStarted={(id) => {
+        setSelectedRun(id);
+        void runs.refresh();
+      }} />
+      <SyncMonitor polled={runs} selected={selectedRun()} onSelect={setSelectedRun} nameOf={nameOf} notify={notify} confirm={ask} />
+      <FailedJobs polled={queue} notify={notify} />
+      <WebhookEvents polled={events} nameOf={nameOf} notify={notify} />
       <ConfirmDialog />
     </>
   );
 }
 
-export function AdminPage() {
-  const session = useSession();
+function AdminsOnly(props: { why: string; children?: JSX.Element }) {
   return (
-    <Switch>
-      <Match when={session.state().status === "loading"}>
-        <Spinner />
-      </Match>
-      <Match when={session.state().status === "anonymous"}>
-        <section class="panel hero" data-testid="admins-only">
-          <h1>Admins only</h1>
-          <p class="muted">Sign in with an admin account to see this page.</p>
-          <ConnectWithStrava />
-        </section>
-      </Match>
-      <Match when={!session.isAdmin()}>
-        <section class="panel hero" data-testid="admins-only">
-          <h1>Admins only</h1>
-          <p class="muted">This page is for the club's racesync admins.</p>
-        </section>
-      </Match>
-      <Match when={session.isAdmin()}>
-        <AdminDashboard />
-      </Match>
-    </Switch>
+    <section class="panel hero" data-testid="admins-only">
+      <h1>Admins only</h1>
+      <p class="muted">{props.why}</p>
+      {props.children}
+    </section>
+  );
+}
+
+export function AdminPage() {
+  const signedOut = (
+    <AdminsOnly why="Sign in with an admin account to see this page.">
+      <ConnectWithStrava />
+    </AdminsOnly>
+  );
+  return (
+    <SignedInOnly signedOut={signedOut}>
+      {(me) => (
+        <Show when={me().is_admin} fallback={<AdminsOnly why="This page is for the club's racesync admins." />}>
+          <AdminDashboard />
+        </Show>
+      )}
+    </SignedInOnly>
   );
 }

@@ -1,17 +1,17 @@
-import { createMemo, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
-import { api, ApiError, STRAVA_LOGIN_URL } from "../api.js";
+import { createMemo, createSignal, onCleanup, Show } from "solid-js";
+import { api, ApiError, EXPORT_URL, STRAVA_LOGIN_URL } from "../api.js";
 import { BackfillProgress } from "../me/BackfillProgress.js";
 import { EventNameEditor } from "../me/EventNameEditor.js";
 import { EMPTY_FILTERS } from "../races/filters.js";
 import { LoadMore } from "../races/LoadMore.js";
 import { createRaceList } from "../races/race-list.js";
 import { RaceTable } from "../races/RaceTable.js";
-import { useSession } from "../session.js";
+import { SignedInOnly, useSession } from "../session.js";
 import { subscribe } from "../stream.js";
 import type { Me } from "../types.js";
 import { Avatar } from "../ui/Avatar.js";
 import { createConfirm } from "../ui/confirm.js";
-import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
+import { EmptyState, FieldError, ListStates } from "../ui/states.js";
 import { ConnectWithStrava, StravaLogo } from "../ui/strava.js";
 
 function SignedOut() {
@@ -46,19 +46,20 @@ function ReauthBanner() {
 function Account(props: { me: Me }) {
   const session = useSession();
   const { ask, ConfirmDialog } = createConfirm();
-  const [busy, setBusy] = createSignal<"" | "hidden" | "disconnect" | "logout">("");
+  const [busy, setBusy] = createSignal<"" | "share" | "disconnect" | "logout">("");
   const [error, setError] = createSignal<string | null>(null);
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : "Something went wrong.");
 
-  async function toggleBoard(show: boolean) {
-    const before = props.me.is_hidden;
-    session.update((m) => ({ ...m, is_hidden: !show }));
-    setBusy("hidden");
+  async function toggleBoard(share: boolean) {
+    const before = props.me.share_on_board;
+    session.update((m) => ({ ...m, share_on_board: share }));
+    setBusy("share");
     setError(null);
     try {
-      await api.updateMe({ is_hidden: !show });
+      const me = await api.updateMe({ share_on_board: share });
+      session.update(() => me);
     } catch (e) {
-      session.update((m) => ({ ...m, is_hidden: before }));
+      session.update((m) => ({ ...m, share_on_board: before }));
       fail(e);
     } finally {
       setBusy("");
@@ -69,25 +70,18 @@ function Account(props: { me: Me }) {
     const ok = await ask({
       title: "Disconnect from Strava?",
       message:
-        "This revokes racesync's access to your Strava account and deletes all your Strava data here — your races and the event names you added. You can connect again later.",
+        "This revokes racesync's access to your Strava account and deletes, right now, everything racesync holds about you: your races and the event names you added, your name, profile picture and Strava tokens, the activity updates Strava sent us, and your sync history and its logs. Only your Strava id and the time you left are kept, so that late messages from Strava about you are ignored. You can connect again later and start afresh.",
       confirmLabel: "Disconnect and delete my data",
       danger: true,
     });
-    if (!ok) return;
-    setBusy("disconnect");
-    try {
-      await api.disconnect();
-      window.location.assign("/");
-    } catch (e) {
-      fail(e);
-      setBusy("");
-    }
+    if (ok) await leave("disconnect", api.disconnect);
   }
 
-  async function logout() {
-    setBusy("logout");
+  /** Signs out (or disconnects), then starts afresh on the board. */
+  async function leave(action: "logout" | "disconnect", call: () => Promise<unknown>) {
+    setBusy(action);
     try {
-      await api.logout();
+      await call();
       window.location.assign("/");
     } catch (e) {
       fail(e);
@@ -103,23 +97,28 @@ function Account(props: { me: Me }) {
           type="checkbox"
           role="switch"
           data-testid="show-on-board"
-          checked={!props.me.is_hidden}
-          disabled={busy() === "hidden"}
+          checked={props.me.share_on_board === true}
+          disabled={busy() === "share"}
           onChange={(e) => void toggleBoard(e.currentTarget.checked)}
         />
         <span class="switch-track" aria-hidden="true" />
         <span>
-          Show me on the club board
-          <span class="small muted block">When off, your races are only visible to you.</span>
+          Show my races on the club board
+          <span class="small muted block">
+            Other members see your races set to Everyone on Strava. When off, your races are visible to you (and the club's
+            admins) only.
+          </span>
         </span>
       </label>
-      <Show when={error()}>
-        <p class="field-error" role="alert">
-          {error()}
-        </p>
+      <Show when={props.me.is_hidden}>
+        <p class="small flag" data-testid="hidden-by-admin">An admin has hidden you from the club board: other members don't see your races.</p>
       </Show>
+      <FieldError error={error()} />
       <div class="actions">
-        <button type="button" class="btn" onClick={() => void logout()} disabled={busy() !== ""} data-testid="sign-out">
+        <a class="btn" href={EXPORT_URL} download="" data-testid="export-data">
+          Download my data
+        </a>
+        <button type="button" class="btn" onClick={() => void leave("logout", api.logout)} disabled={busy() !== ""} data-testid="sign-out">
           {busy() === "logout" ? "Signing out…" : "Sign out"}
         </button>
         <button type="button" class="btn btn-danger-outline" onClick={() => void disconnect()} disabled={busy() !== ""} data-testid="disconnect">
@@ -129,6 +128,12 @@ function Account(props: { me: Me }) {
       <ConfirmDialog />
     </section>
   );
+}
+
+function boardStatus(me: Me): string {
+  if (me.is_hidden) return "Hidden from the club board by an admin";
+  if (me.share_on_board === true) return "Your public races are on the club board";
+  return "Only you see your races";
 }
 
 function SignedIn(props: { me: Me }) {
@@ -154,9 +159,7 @@ function SignedIn(props: { me: Me }) {
             {props.me.firstname} {props.me.lastname}
           </h1>
           <p class="muted small">
-            <Show when={props.me.is_hidden} fallback="Visible on the club board">
-              Hidden from the club board
-            </Show>
+            {boardStatus(props.me)}
             <Show when={props.me.is_admin}> · Admin</Show>
           </p>
         </div>
@@ -182,53 +185,28 @@ function SignedIn(props: { me: Me }) {
       <section class="panel" aria-labelledby="my-races-title">
         <h2 id="my-races-title">My races</h2>
         <p class="muted small">Give each race its official event name — racesync keeps it even when Strava changes.</p>
-        <Switch>
-          <Match when={list.loading()}>
-            <Spinner label="Loading your races…" />
-          </Match>
-          <Match when={list.error() && list.races().length === 0}>
-            <ErrorPanel title="Couldn't load your races" error={list.error()} onRetry={list.reload} />
-          </Match>
-          <Match when={list.races().length === 0}>
+        <ListStates loading={list.loading()} error={list.error()} count={list.races().length} what="your races" onRetry={list.reload}
+          empty={
             <EmptyState title="No races yet" testid="races-empty">
               <span class="muted">Mark a run as a Race on Strava and it shows up here within seconds.</span>
             </EmptyState>
-          </Match>
-          <Match when={true}>
-            <RaceTable
-              races={list.races()}
-              isFresh={list.isFresh}
-              showAthlete={false}
-              caption="My races, newest first"
-              eventName={(race) => (
-                <EventNameEditor
-                  race={race}
-                  onChange={(name) => list.patch(race.strava_activity_id, (r) => ({ ...r, event_name: name }))}
-                />
-              )}
-            />
-            <LoadMore list={list} />
-          </Match>
-        </Switch>
+          }>
+          <RaceTable
+            races={list.races()}
+            isFresh={list.isFresh}
+            showAthlete={false}
+            caption="My races, newest first"
+            eventName={(race) => (
+              <EventNameEditor race={race} onChange={(name) => list.patch(race.strava_activity_id, (r) => ({ ...r, event_name: name }))} />
+            )}
+          />
+          <LoadMore list={list} />
+        </ListStates>
       </section>
     </>
   );
 }
 
 export function MePage() {
-  const session = useSession();
-  return (
-    <Switch>
-      <Match when={session.state().status === "loading"}>
-        <Spinner />
-      </Match>
-      <Match when={session.state().status === "anonymous"}>
-        <SignedOut />
-      </Match>
-      <Match when={session.state().status === "error"}>
-        <ErrorPanel title="Couldn't load your account" error={(session.state() as { error: ApiError }).error} onRetry={() => void session.refresh()} />
-      </Match>
-      <Match when={session.me()}>{(me) => <SignedIn me={me()} />}</Match>
-    </Switch>
-  );
+  return <SignedInOnly signedOut={<SignedOut />}>{(me) => <SignedIn me={me()} />}</SignedInOnly>;
 }

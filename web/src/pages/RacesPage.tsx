@@ -1,12 +1,15 @@
-import { createMemo, createSignal, Match, Show, Switch } from "solid-js";
+import { createMemo, createSignal, Show } from "solid-js";
 import { isUnauthorized } from "../api.js";
 import { RaceCharts } from "../charts/RaceCharts.js";
 import { EMPTY_FILTERS, type RaceFilters } from "../races/filters.js";
 import { LoadMore } from "../races/LoadMore.js";
+import { EventNameEditor } from "../me/EventNameEditor.js";
+import { useSession } from "../session.js";
+import type { Race } from "../types.js";
 import { createRaceList } from "../races/race-list.js";
 import { RaceFiltersBar } from "../races/RaceFilters.js";
 import { RaceTable } from "../races/RaceTable.js";
-import { EmptyState, ErrorPanel, Spinner } from "../ui/states.js";
+import { EmptyState, ErrorPanel, ListStates } from "../ui/states.js";
 import { ConnectWithStrava } from "../ui/strava.js";
 
 function MembersOnly() {
@@ -25,6 +28,11 @@ function MembersOnly() {
 export function RacesPage() {
   const [filters, setFilters] = createSignal<RaceFilters>({ ...EMPTY_FILTERS });
   const list = createRaceList(filters);
+  const session = useSession();
+  // An admin names the event of any race, right on the board (athletes name their own on the Me page).
+  const adminEventName = (race: Race) => (
+    <EventNameEditor race={race} onChange={(name) => list.patch(race.strava_activity_id, (r) => ({ ...r, event_name: name }))} />
+  );
   const unauthorized = () => isUnauthorized(list.error());
   // The charts load their own (bigger) pages: only once the board has answered, so a visitor who may
   // not see it gets one 401, not one per component.
@@ -44,30 +52,22 @@ export function RacesPage() {
           Races
         </h2>
         <RaceFiltersBar value={filters()} onChange={setFilters} />
-        <Switch>
-          <Match when={list.loading()}>
-            <Spinner label="Loading races…" />
-          </Match>
-          <Match when={list.error() && list.races().length === 0}>
-            <ErrorPanel title="Couldn't load the races" error={list.error()} onRetry={list.reload} />
-          </Match>
-          <Match when={list.races().length === 0}>
+        <ListStates loading={list.loading()} error={list.error()} count={list.races().length} what="the races" onRetry={list.reload}
+          empty={
             <EmptyState title="No races found" testid="races-empty">
               <span class="muted">
-                {filters() === EMPTY_FILTERS || JSON.stringify(filters()) === JSON.stringify(EMPTY_FILTERS)
+                {JSON.stringify(filters()) === JSON.stringify(EMPTY_FILTERS)
                   ? "Nobody has raced yet — the next race will show up here live."
                   : "Nothing matches these filters. Try a wider date range or another distance."}
               </span>
             </EmptyState>
-          </Match>
-          <Match when={true}>
-            <RaceTable races={list.races()} isFresh={list.isFresh} caption="Club races, newest first" />
-            <Show when={list.error()}>
-              <ErrorPanel title="Couldn't load more races" error={list.error()} onRetry={() => void list.loadMore()} />
-            </Show>
-            <LoadMore list={list} />
-          </Match>
-        </Switch>
+          }>
+          <RaceTable races={list.races()} isFresh={list.isFresh} caption="Club races, newest first" eventName={session.isAdmin() ? adminEventName : undefined} />
+          <Show when={list.error()}>
+            <ErrorPanel title="Couldn't load more races" error={list.error()} onRetry={() => void list.loadMore()} />
+          </Show>
+          <LoadMore list={list} />
+        </ListStates>
       </section>
     </Show>
   );

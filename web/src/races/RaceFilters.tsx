@@ -46,28 +46,8 @@ export function RaceFiltersBar(props: { value: RaceFilters; onChange: (f: RaceFi
           </select>
         </div>
       </Show>
-      <div class="field">
-        <label for="filter-from">From</label>
-        <input
-          id="filter-from"
-          type="date"
-          data-testid="filter-from"
-          value={props.value.from}
-          max={props.value.to || undefined}
-          onChange={(e) => set({ from: e.currentTarget.value })}
-        />
-      </div>
-      <div class="field">
-        <label for="filter-to">To</label>
-        <input
-          id="filter-to"
-          type="date"
-          data-testid="filter-to"
-          value={props.value.to}
-          min={props.value.from || undefined}
-          onChange={(e) => set({ to: e.currentTarget.value })}
-        />
-      </div>
+      <DateField id="from" label="From" value={props.value.from} max={props.value.to} onChange={(from) => set({ from })} />
+      <DateField id="to" label="To" value={props.value.to} min={props.value.from} onChange={(to) => set({ to })} />
       <fieldset class="field chips">
         <legend>Distance</legend>
         <div class="chip-row">
@@ -94,5 +74,23 @@ export function RaceFiltersBar(props: { value: RaceFilters; onChange: (f: RaceFi
         </button>
       </Show>
     </form>
+  );
+}
+
+/** One end of the date range (YYYY-MM-DD, bounded by the other end). */
+function DateField(props: { id: string; label: string; value: string; min?: string; max?: string; onChange: (value: string) => void }) {
+  return (
+    <div class="field">
+      <label for={`filter-${props.id}`}>{props.label}</label>
+      <input
+        id={`filter-${props.id}`}
+        type="date"
+        data-testid={`filter-${props.id}`}
+        value={props.value}
+        min={props.min || undefined}
+        max={props.max || undefined}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      />
+    </div>
   );
 }

@@ -47,12 +47,15 @@ export function RaceTable(props: RaceTableProps) {
                 classList={{ fresh: props.isFresh?.(race.strava_activity_id) ?? false }}
               >
                 <Show when={showAthlete()}>
-                  <td class="athlete-cell" data-label="Athlete">{race.athlete?.name ?? "—"}</td>
+                  <td class="athlete-cell" data-label="Athlete">{race.athlete.name}</td>
                 </Show>
                 <td class="nowrap" data-label="Date">
                   <time datetime={race.start_date}>{formatDate(race.start_date_local || race.start_date)}</time>
                 </td>
-                <td class="name-cell" data-label="Race">{race.name}</td>
+                <td class="name-cell" data-label="Race">
+                  {race.name}
+                  <PrivacyMark race={race} />
+                </td>
                 <td class="event-cell" data-label="Event">
                   {props.eventName ? props.eventName(race) : (race.event_name || <span class="muted">—</span>)}
                 </td>
@@ -72,5 +75,44 @@ export function RaceTable(props: RaceTableProps) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+const VISIBILITY_LABELS: Record<Race["visibility"], string> = {
+  everyone: "Everyone",
+  followers_only: "Followers",
+  only_me: "Only You",
+};
+
+/**
+ * Only the race's athlete and admins are ever sent a race that is not on the board: a lock says
+ * Strava keeps it private, "not on the board" that its athlete is not shared (or is hidden).
+ */
+function PrivacyMark(props: { race: Race }) {
+  return (
+    <Show when={!props.race.on_board}>
+      <Show
+        when={props.race.visibility !== "everyone"}
+        fallback={<span class="flag privacy-mark" data-testid="off-board-mark"> · not on the board</span>}
+      >
+        <span
+          class="privacy-mark"
+          role="img"
+          data-testid="private-lock"
+          aria-label={`Private: ${VISIBILITY_LABELS[props.race.visibility]} on Strava, not on the club board`}
+          title={`${VISIBILITY_LABELS[props.race.visibility]} on Strava: not on the club board`}
+        >
+          <LockIcon />
+        </span>
+      </Show>
+    </Show>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg class="lock-icon" width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">
+      <path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+    </svg>
   );
 }

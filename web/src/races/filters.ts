@@ -62,7 +62,7 @@ const utcDay = (iso: string): string => {
 
 /** Does a race belong in a list loaded with these filters? Dates are whole UTC days, as the API reads them. */
 export function matchesFilters(race: Race, f: RaceFilters): boolean {
-  if (f.athleteId !== null && race.athlete?.strava_id !== f.athleteId) return false;
+  if (f.athleteId !== null && race.athlete.strava_id !== f.athleteId) return false;
   const day = utcDay(race.start_date);
   if (f.from && day < f.from) return false;
   if (f.to && day > f.to) return false;

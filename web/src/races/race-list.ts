@@ -40,7 +40,7 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
   const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, "UNKNOWN", String(e)));
 
   async function fetchPage(f: RaceFilters, after: string | null) {
-    const page = await api.races({ ...toQuery(f), limit: pageSize, cursor: after });
+    const page = await api.races({ ...toQuery(f), limit: pageSize, cursor: after ?? undefined });
     // "other" is narrowed client-side (see toQuery).
     return { races: page.races.filter((r) => matchesFilters(r, f)), next: page.next_cursor };
   }

@@ -1,0 +1,64 @@
+import { asc, eq, inArray, min, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { followUps, raceMarkDelays } from "../db/schema.js";
+
+/** A run waiting for its next check. */
+export interface PendingCheck {
+  activityId: number;
+  startDate: Date;
+  uploadedAt: Date;
+  step: number;
+  dueAt: Date;
+}
+
+export async function insertPending(db: Db, p: { athleteId: number; activityId: number; createdAt: Date; startDate: Date; dueAt: Date }): Promise<void> {
+  await db
+    .insert(followUps)
+    .values({ activity_id: p.activityId, athlete_id: p.athleteId, start_date: p.startDate, uploaded_at: p.createdAt, step: 0, due_at: p.dueAt })
+    .onConflictDoNothing();
+}
+
+export async function pendingOf(db: Db, athleteId: number): Promise<PendingCheck[]> {
+  return db
+    .select({ activityId: followUps.activity_id, startDate: followUps.start_date, uploadedAt: followUps.uploaded_at, step: followUps.step, dueAt: followUps.due_at })
+    .from(followUps)
+    .where(eq(followUps.athlete_id, athleteId))
+    .orderBy(asc(followUps.due_at));
+}
+
+export async function earliestDue(db: Db, athleteId: number): Promise<Date | null> {
+  const [row] = await db.select({ due: min(followUps.due_at) }).from(followUps).where(eq(followUps.athlete_id, athleteId));
+  return row?.due ?? null;
+}
+
+export async function reschedulePending(db: Db, activityId: number, step: number, dueAt: Date): Promise<void> {
+  await db.update(followUps).set({ step, due_at: dueAt }).where(eq(followUps.activity_id, activityId));
+}
+
+export async function deletePending(db: Db, activityIds: number[]): Promise<void> {
+  if (activityIds.length === 0) return;
+  await db.delete(followUps).where(inArray(followUps.activity_id, activityIds));
+}
+
+/**
+ * A check counts as due from three quarters of its delay on: checks of runs uploaded close
+ * together are answered by the same list call instead of one call each.
+ */
+export function isDue(p: Pick<PendingCheck, "uploadedAt" | "dueAt">, now: number): boolean {
+  const due = p.dueAt.getTime();
+  return now >= due - (due - p.uploadedAt.getTime()) / 4;
+}
+
+/** Records how long after its upload a run was found marked as a race: the schedule learns from it. */
+export async function recordMarkDelay(db: Db, p: Pick<PendingCheck, "activityId" | "uploadedAt">, now: number): Promise<void> {
+  const delay = Math.max(0, Math.round((now - p.uploadedAt.getTime()) / 1000));
+  await db.insert(raceMarkDelays).values({ activity_id: p.activityId, delay_s: delay }).onConflictDoNothing();
+}
+
+/** The club's recorded mark delays of the last 60 days: how many, and their 95th percentile. */
+export async function markDelayP95(db: Db): Promise<{ samples: number; p95: number | null }> {
+  const [row] = await db.execute<{ samples: number; p95: number | null }>(sql`
+    select count(*)::int as samples, percentile_disc(0.95) within group (order by delay_s) as p95
+    from race_mark_delays where found_at > now() - interval '60 days'`);
+  return row ?? { samples: 0, p95: null };
+}

@@ -1,0 +1,129 @@
+import type { Priority } from "./types.js";
+
+/** What the day's read calls are spent on (strava_usage.kind). */
+export const USAGE_KINDS = ["webhook", "confirmation", "follow_up", "reconcile", "backfill", "cache"] as const;
+export type UsageKind = (typeof USAGE_KINDS)[number];
+export type Usage = Record<UsageKind, number>;
+
+export const emptyUsage = (): Usage => ({ webhook: 0, confirmation: 0, follow_up: 0, reconcile: 0, backfill: 0, cache: 0 });
+
+/** The kind a call at this priority is counted as: an admin-forced reconcile is still a reconcile. */
+export function usageKindOf(priority: Priority): UsageKind {
+  return priority === "forced" ? "reconcile" : priority;
+}
+
+/** A reconcile usually needs one list call, sometimes two. */
+export const CALLS_PER_RECONCILE = 1.2;
+
+/**
+ * The longest the planner plans between two reconciles of an athlete: RECONCILE_MAX_AGE_DAYS with
+ * some slack (a day in a week), so the pace's jitter and a busy window never push one past the limit.
+ */
+export const reconcileTargetDays = (maxAgeDays: number) => maxAgeDays * 0.85;
+
+export interface PlanInput {
+  /** The daily read limit (learned from Strava's headers) and what is spent of it. */
+  dailyLimit: number;
+  dailyUsed: number;
+  /** Share of each window kept for webhook work. */
+  reserveShare: number;
+  /** Share of the day gone now, and at the end of the current short window (0..1). */
+  dayShareNow: number;
+  dayShareAtWindowEnd: number;
+  /** Number of short windows in a day. */
+  windowsPerDay: number;
+  today: Usage;
+  /** The previous day's calls; null on the first day. */
+  yesterday: Usage | null;
+  /** Connected, unblocked athletes and how often each must at least be reconciled. */
+  athletes: number;
+  reconcileMaxAgeDays: number;
+}
+
+export interface DayPlan {
+  /** The day's projected calls by kind (what is spent plus the rest of the day at the learned pace). */
+  projected: Usage;
+  /** Calls kept for webhook work (webhook and confirmation) for the rest of the day. */
+  webhookReserve: number;
+  /** What the day leaves for everything but webhook work. */
+  background: number;
+  /** Reconcile calls a day that must never be crowded out: every athlete within RECONCILE_MAX_AGE_DAYS. */
+  reconcileFloor: number;
+  /**
+   * Cumulative calls that may be spent today by the end of this window, so the day's budget
+   * lasts the day: all non-webhook work (`line`), follow-ups alone (leaving reconciles their
+   * floor), reconciles and backfills (leaving follow-ups their next window); and the day's total
+   * admin-forced work may reach (everything but the webhook reserve).
+   */
+  caps: { line: number; followUp: number; background: number; forced: number };
+}
+
+const WEBHOOK_KINDS: UsageKind[] = ["webhook", "confirmation"];
+const sum = (u: Usage, kinds: readonly UsageKind[] = USAGE_KINDS) => kinds.reduce((n, k) => n + u[k], 0);
+
+/**
+ * The budget planner's allocation of the day's read budget. Webhook work comes first (its
+ * projected need for the rest of the day, at least the reserve share, is never lent out); then
+ * follow-ups; reconciles and backfills fill what is left. Non-webhook work follows a line that
+ * spreads what the day leaves evenly over its windows: what a window does not use rolls over.
+ */
+export function planDay(input: PlanInput): DayPlan {
+  const projected = projectDay(input);
+  const webhookDay = Math.max(Math.ceil(input.dailyLimit * input.reserveShare), sum(projected, WEBHOOK_KINDS));
+  const webhookReserve = Math.max(0, webhookDay - sum(input.today, WEBHOOK_KINDS));
+  const background = Math.max(0, input.dailyLimit - webhookDay);
+  const reconcileFloor = Math.min(background / 2, (input.athletes * CALLS_PER_RECONCILE) / reconcileTargetDays(input.reconcileMaxAgeDays));
+  const share = input.dayShareAtWindowEnd;
+  const followUpNextWindow = share < 1 ? Math.ceil(projected.follow_up / input.windowsPerDay) : 0;
+  // Every class may always spend at least one call per window: a tiny budget still moves.
+  const line = (total: number) => Math.max(Math.floor(total * share), Math.ceil(share * input.windowsPerDay));
+  return {
+    projected,
+    webhookReserve,
+    background,
+    reconcileFloor,
+    caps: {
+      line: line(background),
+      followUp: line(background - reconcileFloor),
+      background: Math.max(line(background) - followUpNextWindow, Math.ceil(share * input.windowsPerDay)),
+      forced: Math.max(0, input.dailyLimit - webhookReserve),
+    },
+  };
+}
+
+/** Spent today plus the rest of the day at yesterday's pace (or today's, on the first day). */
+function projectDay(input: PlanInput): Usage {
+  const rest = 1 - input.dayShareNow;
+  const projected = emptyUsage();
+  for (const kind of USAGE_KINDS) {
+    const perDay = input.yesterday ? input.yesterday[kind] : input.today[kind] / Math.max(input.dayShareNow, 0.25);
+    projected[kind] = Math.round(input.today[kind] + perDay * rest);
+  }
+  return projected;
+}
+
+/**
+ * May one more call at this priority be made now? Webhook work: always (Strava's own limits still
+ * apply). Admin-forced work: while the day keeps its webhook reserve. Follow-ups: under the line and
+ * their own line (which leaves reconciles their floor). Reconciles and backfills: under the line
+ * minus what follow-ups need in the next window.
+ */
+export function admits(plan: DayPlan, priority: Priority, spent: { today: Usage; dailyUsed: number }): boolean {
+  if (priority === "webhook" || priority === "confirmation") return true;
+  if (priority === "forced") return spent.dailyUsed < plan.caps.forced;
+  const nonWebhook = sum(spent.today) - sum(spent.today, WEBHOOK_KINDS);
+  if (priority === "follow_up") return nonWebhook < plan.caps.line && spent.today.follow_up < plan.caps.followUp;
+  return nonWebhook < plan.caps.background;
+}
+
+/**
+ * Club size the day's budget serves at the current settings: the reads one athlete costs a day
+ * (webhook fetches and follow-ups at the learned pace, plus a reconcile every RECONCILE_MAX_AGE_DAYS)
+ * into what the day has after its reserve. Null until there is an athlete to learn from.
+ */
+export function clubCapacity(plan: DayPlan, input: Pick<PlanInput, "dailyLimit" | "reserveShare" | "athletes" | "reconcileMaxAgeDays">) {
+  if (input.athletes === 0) return { athletes_served: null, reads_per_athlete_day: null };
+  const perAthlete = (sum(plan.projected, [...WEBHOOK_KINDS, "follow_up"]) / input.athletes) + CALLS_PER_RECONCILE / reconcileTargetDays(input.reconcileMaxAgeDays);
+  const usable = input.dailyLimit * (1 - input.reserveShare);
+  return { athletes_served: Math.floor(usable / perAthlete), reads_per_athlete_day: Math.round(perAthlete * 100) / 100 };
+}

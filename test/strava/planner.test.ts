@@ -1,0 +1,118 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createRateGate, type RateGate } from "../../src/strava/budget.js";
+import { clubCapacity, emptyUsage, planDay, type PlanInput } from "../../src/strava/plan.js";
+import type { Priority } from "../../src/strava/types.js";
+import type { VerbDb } from "../support/context.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+
+// A compressed day: ten 60-second windows (as STRAVA_RATE_LIMIT_WINDOW_S / _DAY_S compress it in tests).
+const WINDOW_S = 60;
+const DAY_S = 600;
+const DAY_START = Date.UTC(2026, 10, 29, 10, 0, 0); // a multiple of DAY_S: a day window starts here
+
+async function take(gate: RateGate, priority: Priority, attempts: number): Promise<number> {
+  let taken = 0;
+  for (let i = 0; i < attempts; i++) {
+    const ok = await gate.acquire(priority, { read: true }).then(() => true, () => false);
+    if (!ok) break;
+    taken++;
+  }
+  return taken;
+}
+
+describe("the budget planner's allocation under compressed windows", () => {
+  let db: TestDatabase;
+  let verbDb: VerbDb;
+  let now = DAY_START;
+  let gate: RateGate;
+  const atWindow = (k: number) => (now = DAY_START + k * WINDOW_S * 1000 + 500);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    verbDb = db.context().verbDb;
+  });
+  afterAll(() => db.destroy());
+  beforeEach(async () => {
+    await db.sql`delete from strava_budget`;
+    await db.sql`delete from strava_usage`;
+    await db.sql`delete from athletes`;
+    atWindow(0);
+    // The database's clock, which places the windows and the day, stopped at `now`.
+    gate = createRateGate(verbDb, { windowSeconds: WINDOW_S, daySeconds: DAY_S, clock: () => sql`${new Date(now).toISOString()}::timestamptz` });
+    await gate.record({ readLimit: [100, 100], overallLimit: [200, 200] });
+  });
+
+  it("paces background work so the day lasts the day, and webhook work always finds its reserve", async () => {
+    let spent = 0;
+    for (let k = 0; k < 10; k++) {
+      atWindow(k);
+      spent += await take(gate, "backfill", 50);
+      // 95 of the day's 100 reads are not webhook work: a tenth of them more each window.
+      expect(spent).toBe(Math.floor((95 * (k + 1)) / 10));
+      expect(await take(gate, "follow_up", 1)).toBe(0); // the line is reached for every kind of background work
+    }
+    expect(await take(gate, "reconcile", 5)).toBe(0);
+    expect(await take(gate, "webhook", 10)).toBe(5); // webhook work first: its reserve is still there at the day's end
+  });
+
+  it("never starves reconciles: follow-ups leave them their floor, backfills leave follow-ups their next window", async () => {
+    for (let i = 1; i <= 100; i++) await db.sql`insert into athletes (strava_id) values (${i})`;
+    atWindow(9);
+    const view = await gate.plan();
+    // Every athlete within RECONCILE_MAX_AGE_DAYS (7), planned a day early: every 5.95 days.
+    expect(view.plan.reconcileFloor).toBeCloseTo((100 * 1.2) / 5.95, 5);
+    const followUps = await take(gate, "follow_up", 100);
+    expect(followUps).toBe(Math.floor(95 - (100 * 1.2) / 5.95));
+    expect(await take(gate, "reconcile", 100)).toBe(95 - followUps);
+  });
+
+  it("uses a raised limit at once (learned from Strava's headers)", async () => {
+    expect(await take(gate, "backfill", 50)).toBe(9);
+    await gate.record({ readLimit: [200, 1000], readUsage: [9, 9] });
+    expect(await take(gate, "backfill", 200)).toBe(Math.floor((950 * 1) / 10) - 9);
+  });
+
+  it("lets an admin's forced work run as fast as the 15-minute window allows, behind the webhook reserve", async () => {
+    await gate.record({ readLimit: [30, 1000] });
+    expect(await take(gate, "backfill", 50)).toBe(28); // the short window (30 minus its reserve) binds before the day's line (95)
+    atWindow(1);
+    expect(await take(gate, "forced", 50)).toBe(28);
+    atWindow(2);
+    await gate.record({ readLimit: [1000, 100], readUsage: [0, 56] });
+    expect(await take(gate, "forced", 50)).toBe(39); // 100 minus the day's webhook reserve (5) minus the 56 spent
+    expect(await take(gate, "webhook", 10)).toBe(5);
+  });
+
+  it("counts the day's calls by kind", async () => {
+    await take(gate, "webhook", 2);
+    await take(gate, "follow_up", 3);
+    await take(gate, "forced", 1);
+    const { figures } = await gate.plan();
+    expect(figures.today).toEqual({ ...emptyUsage(), webhook: 2, follow_up: 3, reconcile: 1 });
+  });
+});
+
+describe("the day's plan", () => {
+  const base: PlanInput = {
+    dailyLimit: 1000, dailyUsed: 0, reserveShare: 0.05, dayShareNow: 0.5, dayShareAtWindowEnd: 0.5,
+    windowsPerDay: 96, today: emptyUsage(), yesterday: null, athletes: 600, reconcileMaxAgeDays: 7,
+  };
+
+  it("keeps what webhook work is projected to need for the rest of the day, learned from yesterday", () => {
+    const plan = planDay({ ...base, today: { ...emptyUsage(), webhook: 200 }, yesterday: { ...emptyUsage(), webhook: 420 } });
+    expect(plan.projected.webhook).toBe(410); // 200 spent + half of yesterday's 420
+    expect(plan.webhookReserve).toBe(210);
+    expect(plan.background).toBe(590);
+  });
+
+  it("serves 600 athletes at Strava's default 1,000 reads a day with follow-ups at one list call per athlete-day or less", () => {
+    // Yesterday: 0.7 webhook fetches and 0.8 follow-up list calls per athlete.
+    const yesterday = { ...emptyUsage(), webhook: 420, follow_up: 480 };
+    const input = { ...base, dayShareNow: 0, yesterday };
+    const plan = planDay(input);
+    const capacity = clubCapacity(plan, input);
+    expect(capacity.reads_per_athlete_day).toBeCloseTo(0.7 + 0.8 + 1.2 / 5.95, 2);
+    expect(capacity.athletes_served).toBeGreaterThanOrEqual(550);
+  });
+});
