@@ -18,8 +18,7 @@ const BATCH = 200;
  * A row being refreshed (its lease held) or rewritten between our read and our write is read again
  * a moment later, for at most about 40 s: longer than a lease lasts.
  */
-const MAX_TRIES = 200;
-const RETRY_MS = 200;
+export const ROTATION_RETRY = { tries: 200, waitMs: 200 };
 
 const hasTokens = or(isNotNull(athletes.access_token_enc), isNotNull(athletes.refresh_token_enc))!;
 
@@ -55,7 +54,7 @@ export async function rotateTokenKeys(db: Db, keys: TokenKeys, report: (line: st
 type Outcome = "rewritten" | "current" | "failed";
 
 async function rotateAthlete(db: Db, keys: TokenKeys, athleteId: number): Promise<Outcome> {
-  for (let tries = 0; tries < MAX_TRIES; tries++) {
+  for (let tries = 0; tries < ROTATION_RETRY.tries; tries++) {
     const [row] = await db
       .select({ access: athletes.access_token_enc, refresh: athletes.refresh_token_enc })
       .from(athletes)
@@ -69,16 +68,18 @@ async function rotateAthlete(db: Db, keys: TokenKeys, athleteId: number): Promis
       .where(and(eq(athletes.strava_id, athleteId), unchanged(athletes.access_token_enc, row.access), unchanged(athletes.refresh_token_enc, row.refresh), notBeingRefreshed(athleteId)))
       .returning({ id: athletes.strava_id });
     if (written.length > 0) return "rewritten";
-    await sleep(RETRY_MS);
+    await sleep(ROTATION_RETRY.waitMs);
   }
   return "failed";
 }
 
 /** The ciphertext under the current key; the same string when it already is. */
+export function resealToken(keys: TokenKeys, stored: string, slot: { athleteId: number; field: TokenField }): string {
+  return isCurrent(keys, stored) ? stored : encryptToken(keys, decryptToken(keys, stored, slot), slot);
+}
+
 function reseal(keys: TokenKeys, stored: string | null, athleteId: number, field: TokenField): string | null {
-  if (stored === null || isCurrent(keys, stored)) return stored;
-  const slot = { athleteId, field };
-  return encryptToken(keys, decryptToken(keys, stored, slot), slot);
+  return stored === null ? null : resealToken(keys, stored, { athleteId, field });
 }
 
 /** A refresh in flight stores its pair in place of the ciphertext it read: that one must not change under it. */

@@ -3,6 +3,7 @@ import { createCipheriv, randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queueStravaRevoke } from "../../src/athletes/revoke-at-strava.js";
 import { loadConfig } from "../../src/config.js";
 import { decryptToken, keyIdOf, TokenDecryptError } from "../../src/strava/token-crypto.js";
 import { startHarness, type Harness } from "../support/harness.js";
@@ -73,6 +74,22 @@ describe("token encryption key rotation", () => {
     const again = await rotateKey({ DATABASE_URL: h.db.url, ...keyEnv(NEW_KEY) });
     expect(again.code).toBe(0);
     expect(again.output).toContain("4/4 athletes: 0 re-encrypted, 4 already current, 0 failed");
+  }, 120_000);
+
+  it("rotate-key re-encrypts the tokens a queued Strava revocation holds", async () => {
+    const leaving = await h.connect(); // under the harness's old key
+    const [stored] = await h.sql<{ a: string; r: string }[]>`select access_token_enc as a, refresh_token_enc as r from athletes where strava_id = ${leaving.athleteId}`;
+    await queueStravaRevoke(h.ctx.db, leaving.athleteId, { accessTokenEnc: stored!.a, refreshTokenEnc: stored!.r });
+
+    const rotated = await rotateKey({ DATABASE_URL: h.db.url, ...keyEnv(NEW_KEY, OLD_KEY) });
+
+    expect(rotated.code).toBe(0);
+    expect(rotated.output).toContain("1 queued Strava revocations re-encrypted");
+    const [job] = await h.sql<{ payload: { accessTokenEnc: string; refreshTokenEnc: string } }[]>`
+      select payload from graphile_worker._private_jobs where key = ${`strava-revoke:${leaving.athleteId}`}`;
+    const newKeyOnly = { current: NEW_KEY };
+    expect(decryptToken(newKeyOnly, job!.payload.accessTokenEnc, { athleteId: leaving.athleteId, field: "access" })).toBe(leaving.accessToken);
+    expect(decryptToken(newKeyOnly, job!.payload.refreshTokenEnc, { athleteId: leaving.athleteId, field: "refresh" })).toBe(leaving.refreshToken);
   }, 120_000);
 
   it("a token copied into another athlete's row, or into the other field, does not decrypt", async () => {
