@@ -30,6 +30,29 @@ describe("the race board after a dropped stream", BROWSER_FLOW, () => {
 
   const row = (id: number) => `[data-testid="race-row"][data-activity-id="${id}"]`;
 
+  it("shows a race committed after the first page loaded and before the stream listened", async () => {
+    const athleteId = await env.stack.connect({ history: 0 });
+    const { page } = await env.newPage();
+    let streamRequested!: () => void;
+    const requested = new Promise<void>((resolve) => (streamRequested = resolve));
+    let releaseStream!: () => void;
+    const released = new Promise<void>((resolve) => (releaseStream = resolve));
+    await page.route("**/api/stream", async (route) => {
+      streamRequested();
+      await released;
+      await route.continue();
+    });
+    await page.goto("/");
+    await requested; // the first page is on screen and the stream is on its way, not listening yet
+
+    const missed = await storeMissedRace(athleteId, "Committed before the stream listened");
+    releaseStream();
+
+    await page.waitForSelector(".live-live");
+    await page.waitForSelector(row(missed), { timeout: 15_000 });
+    await page.context().close();
+  });
+
   it("reconnects by itself after a proxy answered 502, says so meanwhile, and catches up", async () => {
     const athleteId = await env.stack.connect({ history: 0 });
     const { page, consoleErrors } = await env.newPage({ baseURL: proxy.url });

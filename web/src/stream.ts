@@ -1,7 +1,8 @@
 // One shared EventSource for /api/stream. After a dropped connection the browser reconnects by
 // itself (after the server's `retry:` delay); after an answer other than 200 (a proxy's 502 during
 // a deploy, a 429) it gives up, so we reconnect with backoff, unless the answer was 401/403: the
-// viewer may not watch. Subscribers are told each time the stream is back, to refetch.
+// viewer may not watch. Subscribers are told each time the stream starts listening, to refetch what
+// was committed before it did (a page loads its data first, then opens the stream).
 import { createSignal } from "solid-js";
 import type { Race, SyncLog, SyncRun } from "./types.js";
 
@@ -18,11 +19,11 @@ const EVENT_NAMES: StreamEventName[] = ["race.upserted", "race.removed", "sync.p
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 const listeners = new Map<StreamEventName, Set<(data: never) => void>>();
-const reconnectListeners = new Set<() => void>();
+const liveListeners = new Set<() => void>();
 const [state, setState] = createSignal<StreamState>("idle");
 let source: EventSource | null = null;
 let count = 0;
-/** The stream failed since it was last live: messages may have been missed. */
+/** The stream failed since it was last live: shown as "reconnecting". */
 let interrupted = false;
 let attempts = 0;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -37,10 +38,9 @@ function open(): void {
   source = es;
   es.onopen = () => {
     attempts = 0;
-    setState("live");
-    if (!interrupted) return;
     interrupted = false;
-    for (const fn of reconnectListeners) fn(); // the server does not replay what was missed
+    setState("live");
+    for (const fn of liveListeners) fn(); // the server does not replay what was missed
   };
   es.onerror = () => {
     interrupted = true;
@@ -95,10 +95,13 @@ function close(): void {
   setState("idle");
 }
 
-/** Called each time the stream comes back after a drop; returns the unsubscribe function. */
-export function onReconnect(fn: () => void): () => void {
-  reconnectListeners.add(fn);
-  return () => reconnectListeners.delete(fn);
+/**
+ * Called each time the stream starts listening (its first open and every reconnect): changes
+ * committed before then were not sent. Returns the unsubscribe function.
+ */
+export function onLive(fn: () => void): () => void {
+  liveListeners.add(fn);
+  return () => liveListeners.delete(fn);
 }
 
 /** Subscribe to one event type; returns the unsubscribe function (use it in onCleanup). */

@@ -2,7 +2,7 @@
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { api, ApiError } from "../api.js";
-import { onReconnect, subscribe } from "../stream.js";
+import { onLive, subscribe } from "../stream.js";
 import type { Race } from "../types.js";
 import { appendPage, matchesFilters, removeRace, toQuery, upsertRace, type RaceFilters } from "./filters.js";
 
@@ -45,7 +45,7 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
     return { races: page.races.filter((r) => matchesFilters(r, f)), next: page.next_cursor };
   }
 
-  /** The first page again; `quiet` keeps the rows on screen while it loads (after a stream drop). */
+  /** The first page again; `quiet` keeps the rows on screen while it loads (when the stream starts listening). */
   async function loadFirst(quiet = false) {
     const gen = ++generation;
     const f = filters();
@@ -99,7 +99,8 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
   createEffect(on(filters, () => void loadFirst()));
 
   // The stream opens once a first page loaded: a signed-out visitor of a members-only board
-  // (known only from the 401 on /api/races) then makes no doomed /api/stream request.
+  // (known only from the 401 on /api/races) then makes no doomed /api/stream request. Once it
+  // listens, the first page is fetched again quietly: a race committed in between was not streamed.
   const unsubscribers: Array<() => void> = [];
   onCleanup(() => unsubscribers.forEach((unsubscribe) => unsubscribe()));
   function goLive() {
@@ -112,7 +113,7 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
         if (after.some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
       }),
       subscribe("race.removed", (ev) => setRaces((list) => removeRace(list, Number(ev.strava_activity_id)))),
-      onReconnect(() => void loadFirst(true)),
+      onLive(() => void loadFirst(true)),
     );
   }
 
