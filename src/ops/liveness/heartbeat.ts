@@ -4,12 +4,19 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 
 /**
- * The ids this process's Graphile Worker pools lock jobs with (`_private_jobs.locked_by`).
- * In graphile-worker 0.17 every job a pool takes is locked by the pool's id, not the worker's.
+ * The ids of this process's live Graphile Worker pools: the ids they lock jobs with
+ * (`_private_jobs.locked_by`; in graphile-worker 0.17 every job a pool takes is locked by the
+ * pool's id, not the worker's). A pool that has ended is dropped and `onEnded` told: a pool ended
+ * by a lost database connection cannot have released its jobs, and while its id went on beating
+ * no sweeper would ever release them.
  */
-export function trackWorkerIds(events: WorkerEvents): Set<string> {
+export function trackWorkerIds(events: WorkerEvents, onEnded: (workerId: string) => void): Set<string> {
   const ids = new Set<string>();
   events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
+  events.on("pool:release", ({ workerPool }) => {
+    ids.delete(workerPool.id);
+    onEnded(workerPool.id);
+  });
   return ids;
 }
 

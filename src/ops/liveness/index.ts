@@ -22,7 +22,8 @@ export interface Liveness {
  */
 export function startLiveness(ctx: AppContext, events: WorkerEvents, opts: LivenessOptions = {}): Liveness {
   const log = ctx.log.child({ component: "liveness" });
-  const ids = trackWorkerIds(events);
+  // An ended pool's heartbeat is deleted; if the database is down, it goes stale by itself.
+  const ids = trackWorkerIds(events, (ended) => void forgetWorkers(ctx.db, [ended]).catch(() => undefined));
   const deadAfter = ctx.config.workerDeadAfterSeconds;
   const beatMs = opts.beatMs ?? Math.min(10_000, (deadAfter * 1000) / 4);
   const sweepMs = opts.sweepMs ?? Math.min(15_000, (deadAfter * 1000) / 2);

@@ -1,5 +1,8 @@
 import { serve } from "@hono/node-server";
+import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
@@ -107,10 +110,13 @@ it("chaos: 10,000 shuffled webhook events, 20% duplicated, two workers (one kill
   }
   await faults;
   progress("every event delivered; waiting for the workers");
-  await settleRealtime(sql, sim, 90_000).catch(async (err: unknown) => {
-    const jobs = await sql`select task_identifier, attempts, locked_by is not null as locked, left(last_error, 200) as error, count(*)::int as n
-      from graphile_worker.jobs group by 1, 2, 3, 4 order by n desc limit 10`;
-    console.log("jobs left:", jobs, "\nworker output:", workers.map((w) => w.output().slice(-3000)));
+  await settleRealtime(sql, sim, 180_000).catch(async (err: unknown) => {
+    const jobs = await sql`select task_identifier, attempts, max_attempts, locked_by, now() - locked_at as locked_for, left(last_error, 200) as error, count(*)::int as n
+      from graphile_worker.jobs group by 1, 2, 3, 4, 5, 6 order by n desc limit 20`;
+    const beats = await sql`select worker_id, pid, now() - beat_at as age from worker_heartbeats order by beat_at desc`;
+    const events = await sql`select outcome, count(*)::int as n from webhook_events group by 1`;
+    console.log("jobs left:", jobs, "\nheartbeats:", beats, "\nevents:", events, "\nworker output:", workers.map((w) => `pid ${w.pid}:\n${w.output().slice(-6000)}`));
+    for (const w of workers) writeFileSync(path.join(tmpdir(), `racesync-chaos-worker-${w.pid}.log`), w.output());
     throw err;
   });
   const seconds = (Date.now() - started) / 1000;
