@@ -46,10 +46,10 @@ export async function runPlannerTick(ctx: AppContext, opts: { graceSeconds?: num
 
 /**
  * How often each athlete is reconciled, in days: the club's reconciles spread over what the day
- * leaves after follow-ups and imports, at least daily, at most the target under RECONCILE_MAX_AGE_DAYS.
+ * leaves after the follow-ups it may want and imports, at least daily, at most the target under RECONCILE_MAX_AGE_DAYS.
  */
 export function reconcileIntervalDays(plan: DayPlan, input: { athletes: number; reconcileMaxAgeDays: number }): number {
-  const perDay = Math.max(1, plan.background - plan.projected.follow_up - plan.projected.backfill - plan.projected.cache);
+  const perDay = Math.max(1, plan.background - plan.followUpDemand - plan.projected.backfill - plan.projected.cache);
   const days = (input.athletes * CALLS_PER_RECONCILE) / perDay;
   return Math.min(reconcileTargetDays(input.reconcileMaxAgeDays), Math.max(1, days));
 }

@@ -27,13 +27,18 @@ export interface BudgetState {
 
 /** The shared rate-limit gate: acquire before each request, record after each answer. */
 export interface RateGate {
-  /** Takes one request from every relevant window, or throws StravaRateLimited (retryAt = window end). */
-  acquire(priority: Priority, opts?: AcquireOptions): Promise<void>;
+  /**
+   * Takes one request from every relevant window, or throws StravaRateLimited (retryAt = window
+   * end). Returns the windows it was counted in, for `record`.
+   */
+  acquire(priority: Priority, opts?: AcquireOptions): Promise<SentIn>;
   /**
    * Adopts Strava's usage and limits; `rateLimited` (a 429) marks the exhausted window full and
-   * returns when it reopens.
+   * returns when it reopens. With `sentIn`, a window that turned while the request was on its way
+   * adopts only the limits: Strava's usage figures are the previous window's (a whole day's, at
+   * midnight UTC), and taken for the new one they would hold its work back until it ends.
    */
-  record(limits: RateLimitHeaders, opts?: { rateLimited?: boolean }): Promise<Date | undefined>;
+  record(limits: RateLimitHeaders, opts?: { rateLimited?: boolean; sentIn?: SentIn }): Promise<Date | undefined>;
   state(): Promise<BudgetState>;
   /** The planner's view of today: the allocation, its inputs and what was spent by kind. */
   plan(): Promise<PlanView>;
@@ -59,9 +64,13 @@ export interface GateOptions extends WindowLengths {
   clock?: () => SQL;
   /** Every athlete is reconciled at least this often: the planner keeps reconciles that floor. Default 7. */
   reconcileMaxAgeDays?: number;
+  /** Checks of FOLLOW_UP_SCHEDULE after each new run (the planner's follow-up demand). Default 4. */
+  followUpChecksPerUpload?: number;
 }
 
 type Bucket = "overall_short" | "overall_daily" | "read_short" | "read_daily";
+/** The window (its start) of each bucket a request was counted in. */
+export type SentIn = Partial<Record<Bucket, Date>>;
 interface BucketSpec { bucket: Bucket; kind: WindowKind; seconds: number; defaultLimit: number }
 /** One bucket's current window, as the database placed it, and the database's time that placed it. */
 type BucketWindow = { bucket: Bucket; window_start: Date; now: Date };
@@ -81,9 +90,9 @@ export function createRateGate(db: Db, opts: GateOptions): RateGate {
   const headroom = (row: BucketRow, priority: Priority) =>
     row.limit - row.used - (priority === "webhook" ? 0 : Math.max(1, Math.ceil(row.limit * reserveShare)));
 
-  async function acquire(priority: Priority, acquireOpts: AcquireOptions = { read: true }): Promise<void> {
+  async function acquire(priority: Priority, acquireOpts: AcquireOptions = { read: true }): Promise<SentIn> {
     const specs = specsOf(acquireOpts.read ? BUCKETS : ["overall_short", "overall_daily"]);
-    await withTransaction(db, async (tx) => {
+    return withTransaction(db, async (tx) => {
       const windows = await ensureWindows(tx, specs, clock());
       const rows = await lockWindows(tx, windows);
       const full = rows.filter((r) => headroom(r, priority) < 1).sort((a, b) => +b.window_end - +a.window_end)[0];
@@ -92,6 +101,7 @@ export function createRateGate(db: Db, opts: GateOptions): RateGate {
       }
       if (acquireOpts.read) await followPlan(tx, priority, rows, windows[0]!.now);
       await tx.execute(sql`update strava_budget set used = used + 1, updated_at = now() where ${inWindows(windows)}`);
+      return Object.fromEntries(windows.map((w) => [w.bucket, w.window_start]));
     });
   }
 
@@ -127,6 +137,7 @@ export function createRateGate(db: Db, opts: GateOptions): RateGate {
       yesterday: figures.yesterday,
       athletes: figures.athletes,
       reconcileMaxAgeDays: opts.reconcileMaxAgeDays ?? 7,
+      followUpChecksPerUpload: opts.followUpChecksPerUpload ?? 4,
     };
     return { plan: planDay(input), input, figures, windowEnd: shortRow.window_end, shortRead: { used: shortRow.used, limit: shortRow.limit } };
   }
@@ -136,7 +147,7 @@ export function createRateGate(db: Db, opts: GateOptions): RateGate {
     return planView(db, await selectWindows(db, windows), windows[0]!.now);
   }
 
-  async function record(limits: RateLimitHeaders, recordOpts: { rateLimited?: boolean } = {}): Promise<Date | undefined> {
+  async function record(limits: RateLimitHeaders, recordOpts: { rateLimited?: boolean; sentIn?: SentIn } = {}): Promise<Date | undefined> {
     const rateLimited = recordOpts.rateLimited ?? false;
     if (!rateLimited && Object.keys(limits).length === 0) return undefined;
     const exhausted = exhaustedWindow(limits);
@@ -145,7 +156,8 @@ export function createRateGate(db: Db, opts: GateOptions): RateGate {
     // could deadlock with acquire()'s ordered locks.
     for (const spec of specsOf(BUCKETS)) {
       const seen = observedOf(spec, limits);
-      const end = await recordBucket(db, { ...spec, ...seen, full: rateLimited && isExhausted(spec, seen, limits) }, clock());
+      const sentIn = recordOpts.sentIn?.[spec.bucket];
+      const end = await recordBucket(db, { ...spec, ...seen, full: rateLimited && isExhausted(spec, seen, limits), sentIn }, clock());
       if (rateLimited && spec.kind === exhausted) reopensAt = end;
     }
     return reopensAt;
@@ -189,18 +201,25 @@ async function ensureWindows(db: Db, specs: BucketSpec[], clock: SQL): Promise<B
     select bucket, window_start, ${clock} as now from w`);
 }
 
-type ObservedBucket = BucketSpec & { used?: number; limit?: number; full: boolean };
+type ObservedBucket = BucketSpec & { used?: number; limit?: number; full: boolean; sentIn?: Date };
 
-/** Adopts what Strava said about one bucket's current window; returns the window's end. */
+/**
+ * Adopts what Strava said about one bucket's current window; returns the window's end. Its usage
+ * (and a 429's "full") only when the request was sent in this window (or `sentIn` is unknown).
+ */
 async function recordBucket(db: Db, b: ObservedBucket, clock: SQL): Promise<Date> {
+  const sentIn = sql`${b.sentIn?.toISOString() ?? null}::timestamptz`;
+  const limit = sql`coalesce(${b.limit ?? null}::int, w.known_limit, ${b.defaultLimit}::int)`;
   const [row] = await db.execute<{ window_end: Date }>(sql`
     insert into strava_budget (bucket, window_start, window_end, used, "limit")
-    select ${b.bucket}, w.start, w.start + make_interval(secs => ${b.seconds}::float8), ${b.used ?? 0}, ${b.limit ?? b.defaultLimit}
-    from (select ${windowStartAt(sql`${b.seconds}::float8`, clock)} as start) w
+    select ${b.bucket}, w.start, w.start + make_interval(secs => ${b.seconds}::float8),
+           case when not w.current then 0 when ${b.full} then ${limit} else ${b.used ?? 0}::int end, ${limit}
+    from (select s.start, (${sentIn} is null or s.start = ${sentIn}) as current,
+                 (select k."limit" from strava_budget k where k.bucket = ${b.bucket} and k.window_start = s.start) as known_limit
+          from (select ${windowStartAt(sql`${b.seconds}::float8`, clock)} as start) s) w
     on conflict (bucket, window_start) do update set
       "limit" = coalesce(${b.limit ?? null}::int, strava_budget."limit"),
-      used = greatest(strava_budget.used, excluded.used,
-                      case when ${b.full} then coalesce(${b.limit ?? null}::int, strava_budget."limit") else 0 end),
+      used = greatest(strava_budget.used, excluded.used),
       updated_at = now()
     returning window_end`);
   return row!.window_end;

@@ -79,7 +79,12 @@ export function createStrava(deps: StravaDeps, opts: StravaOptions = {}): Strava
   const layer: StravaLayer = {
     ...deps,
     http: createHttp(opts.http, calls.observe),
-    budget: createRateGate(deps.db, { ...lengths, reconcileMaxAgeDays: deps.config.reconcileMaxAgeDays, ...opts.gate }),
+    budget: createRateGate(deps.db, {
+      ...lengths,
+      reconcileMaxAgeDays: deps.config.reconcileMaxAgeDays,
+      followUpChecksPerUpload: deps.config.followUpScheduleSeconds.length,
+      ...opts.gate,
+    }),
   };
 
   async function exchangeCode(code: string) {
@@ -135,9 +140,9 @@ type ApiRequest = Omit<StravaRequest, "token" | "method" | "url"> & { path: stri
 
 /** A request that counts against Strava's limits: budget first, Strava's own usage figures after. */
 async function sendWithinBudget(layer: StravaLayer, priority: Priority, req: StravaRequest): Promise<StravaResponse> {
-  await layer.budget.acquire(priority, { read: true });
+  const sentIn = await layer.budget.acquire(priority, { read: true });
   const res = await layer.http.send(req);
-  const retryAt = await layer.budget.record(res.limits, { rateLimited: res.status === 429 });
+  const retryAt = await layer.budget.record(res.limits, { rateLimited: res.status === 429, sentIn });
   return retryAt ? { ...res, retryAt } : res;
 }
 

@@ -38,6 +38,8 @@ export interface PlanInput {
   /** Connected, unblocked athletes and how often each must at least be reconciled. */
   athletes: number;
   reconcileMaxAgeDays: number;
+  /** Checks FOLLOW_UP_SCHEDULE makes after a new run: what each upload may cost in follow-ups. */
+  followUpChecksPerUpload: number;
 }
 
 export interface DayPlan {
@@ -49,6 +51,12 @@ export interface DayPlan {
   background: number;
   /** Reconcile calls a day that must never be crowded out: every athlete within RECONCILE_MAX_AGE_DAYS. */
   reconcileFloor: number;
+  /**
+   * Follow-up calls the day may want: every new run checked on schedule (webhook fetches at the
+   * projected pace × the checks per upload), or what follow-ups are projected to spend if more,
+   * within what the reconciles' floor leaves. Reconciles beyond their floor get only the rest.
+   */
+  followUpDemand: number;
   /**
    * Cumulative calls that may be spent today by the end of this window, so the day's budget
    * lasts the day: all non-webhook work (`line`), follow-ups alone (leaving reconciles their
@@ -74,7 +82,8 @@ export function planDay(input: PlanInput): DayPlan {
   const background = Math.max(0, input.dailyLimit - webhookDay);
   const reconcileFloor = Math.min(background / 2, (input.athletes * CALLS_PER_RECONCILE) / reconcileTargetDays(input.reconcileMaxAgeDays));
   const share = input.dayShareAtWindowEnd;
-  const followUpNextWindow = share < 1 ? Math.ceil(projected.follow_up / input.windowsPerDay) : 0;
+  const followUpDemand = Math.max(0, Math.min(background - reconcileFloor, Math.max(projected.follow_up, projected.webhook * input.followUpChecksPerUpload)));
+  const followUpNextWindow = share < 1 ? Math.ceil(followUpDemand / input.windowsPerDay) : 0;
   // Every class may always spend at least one call per window: a tiny budget still moves.
   const line = (total: number) => Math.max(Math.floor(total * share), Math.ceil(share * input.windowsPerDay));
   return {
@@ -82,6 +91,7 @@ export function planDay(input: PlanInput): DayPlan {
     webhookReserve,
     background,
     reconcileFloor,
+    followUpDemand,
     caps: {
       line: line(background),
       followUp: line(background - reconcileFloor),

@@ -89,6 +89,21 @@ describe("rate-limit gate", () => {
     expect((await gate.state()).read.daily.used).toBe(7);
   });
 
+  it("does not carry an answer's usage into a window that began while the request was on its way", async () => {
+    const day = createRateGate(verbDb, { windowSeconds: 0.75, daySeconds: 72, clock: pinned });
+    await day.record({ readLimit: [100, 1000], overallLimit: [200, 2000] });
+    const sentIn = await day.acquire("backfill", { read: true });
+    now = (Math.floor(now / 72_000) + 1) * 72_000 + 10; // the answer comes back just after midnight
+    // Strava's figures are the day that just ended: taken for the new day, they would hold it all.
+    await day.record({ readLimit: [100, 1000], readUsage: [60, 950], overallLimit: [200, 2000], overallUsage: [60, 950] }, { sentIn });
+    const { read } = await day.state();
+    expect(read.daily).toMatchObject({ used: 0, limit: 1000 });
+    expect(read.short).toMatchObject({ used: 0, limit: 100 });
+    const again = await day.acquire("webhook", { read: true });
+    await day.record({ readLimit: [100, 1000], readUsage: [1, 1] }, { sentIn: again });
+    expect((await day.state()).read.daily.used).toBe(1); // an answer from within the window is adopted
+  });
+
   it("never exceeds the limit when two processes acquire concurrently", async () => {
     const otherProcess = db.context();
     const otherGate = createRateGate(otherProcess.verbDb, { windowSeconds: WINDOW_S, daySeconds: 86_400, clock: pinned });

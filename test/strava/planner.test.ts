@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRateGate, type RateGate } from "../../src/strava/budget.js";
 import { clubCapacity, emptyUsage, planDay, type PlanInput } from "../../src/strava/plan.js";
 import type { Priority } from "../../src/strava/types.js";
+import { reconcileIntervalDays } from "../../src/history/reconcile-all.js";
 import type { VerbDb } from "../support/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
@@ -96,7 +97,7 @@ describe("the budget planner's allocation under compressed windows", () => {
 describe("the day's plan", () => {
   const base: PlanInput = {
     dailyLimit: 1000, dailyUsed: 0, reserveShare: 0.05, dayShareNow: 0.5, dayShareAtWindowEnd: 0.5,
-    windowsPerDay: 96, today: emptyUsage(), yesterday: null, athletes: 600, reconcileMaxAgeDays: 7,
+    windowsPerDay: 96, today: emptyUsage(), yesterday: null, athletes: 600, reconcileMaxAgeDays: 7, followUpChecksPerUpload: 4,
   };
 
   it("keeps what webhook work is projected to need for the rest of the day, learned from yesterday", () => {
@@ -104,6 +105,23 @@ describe("the day's plan", () => {
     expect(plan.projected.webhook).toBe(410); // 200 spent + half of yesterday's 420
     expect(plan.webhookReserve).toBe(210);
     expect(plan.background).toBe(590);
+  });
+
+  it("keeps the follow-ups the day's new runs may want ahead of reconciles beyond their floor", () => {
+    // 300 athletes uploading 210 runs a day, each run checked 4 times: more than the day leaves.
+    const input = { ...base, athletes: 300, dayShareNow: 0, dayShareAtWindowEnd: 1 / 96, yesterday: { ...emptyUsage(), webhook: 210, follow_up: 100 } };
+    const plan = planDay(input);
+    expect(plan.background).toBe(790);
+    expect(plan.followUpDemand).toBeCloseTo(790 - (300 * 1.2) / 5.95, 5); // all but the reconciles' floor
+    expect(plan.caps.followUp).toBe(7); // this window's share of what follow-ups may spend…
+    expect(plan.caps.background).toBe(1); // …kept from reconciles and backfills, which still move
+    expect(reconcileIntervalDays(plan, input)).toBeCloseTo(5.95, 5); // reconciles at their floor's pace
+
+    // A quiet day (50 runs): follow-ups may want 200 calls; reconciles get the rest, daily at most.
+    const quiet = { ...input, yesterday: { ...emptyUsage(), webhook: 50, follow_up: 20 } };
+    const quietPlan = planDay(quiet);
+    expect(quietPlan.followUpDemand).toBe(200);
+    expect(reconcileIntervalDays(quietPlan, quiet)).toBe(1);
   });
 
   it("serves 600 athletes at Strava's default 1,000 reads a day with follow-ups at one list call per athlete-day or less", () => {
