@@ -60,10 +60,11 @@ export interface DayPlan {
   /**
    * Cumulative calls that may be spent today by the end of this window, so the day's budget
    * lasts the day: all non-webhook work (`line`), follow-ups alone (leaving reconciles their
-   * floor), reconciles and backfills (leaving follow-ups their next window); and the day's total
-   * admin-forced work may reach (everything but the webhook reserve).
+   * floor), reconciles and backfills (leaving follow-ups their next window), reconciles whatever
+   * follow-ups want (their floor); and the day's total admin-forced work may reach (everything
+   * but the webhook reserve).
    */
-  caps: { line: number; followUp: number; background: number; forced: number };
+  caps: { line: number; followUp: number; background: number; reconcileFloor: number; forced: number };
 }
 
 const WEBHOOK_KINDS: UsageKind[] = ["webhook", "confirmation"];
@@ -96,6 +97,7 @@ export function planDay(input: PlanInput): DayPlan {
       line: line(background),
       followUp: line(background - reconcileFloor),
       background: Math.max(line(background) - followUpNextWindow, Math.ceil(share * input.windowsPerDay)),
+      reconcileFloor: line(reconcileFloor),
       forced: Math.max(0, input.dailyLimit - webhookReserve),
     },
   };
@@ -116,13 +118,15 @@ function projectDay(input: PlanInput): Usage {
  * May one more call at this priority be made now? Webhook work: always (Strava's own limits still
  * apply). Admin-forced work: while the day keeps its webhook reserve. Follow-ups: under the line and
  * their own line (which leaves reconciles their floor). Reconciles and backfills: under the line
- * minus what follow-ups need in the next window.
+ * minus what follow-ups need in the next window; reconciles also up to their floor's line, however
+ * much follow-ups want (else a busy club's reconciles wait for days).
  */
 export function admits(plan: DayPlan, priority: Priority, spent: { today: Usage; dailyUsed: number }): boolean {
   if (priority === "webhook" || priority === "confirmation") return true;
   if (priority === "forced") return spent.dailyUsed < plan.caps.forced;
   const nonWebhook = sum(spent.today) - sum(spent.today, WEBHOOK_KINDS);
   if (priority === "follow_up") return nonWebhook < plan.caps.line && spent.today.follow_up < plan.caps.followUp;
+  if (priority === "reconcile" && nonWebhook < plan.caps.line && spent.today.reconcile < plan.caps.reconcileFloor) return true;
   return nonWebhook < plan.caps.background;
 }
 

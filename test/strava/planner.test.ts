@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRateGate, type RateGate } from "../../src/strava/budget.js";
-import { clubCapacity, emptyUsage, planDay, type PlanInput } from "../../src/strava/plan.js";
+import { admits, clubCapacity, emptyUsage, planDay, type PlanInput } from "../../src/strava/plan.js";
 import type { Priority } from "../../src/strava/types.js";
 import { reconcileIntervalDays } from "../../src/history/reconcile-all.js";
 import type { VerbDb } from "../support/context.js";
@@ -122,6 +122,20 @@ describe("the day's plan", () => {
     const quietPlan = planDay(quiet);
     expect(quietPlan.followUpDemand).toBe(200);
     expect(reconcileIntervalDays(quietPlan, quiet)).toBe(1);
+  });
+
+  it("lets reconciles reach their floor's line however much follow-ups want, and backfills not", () => {
+    const input = { ...base, athletes: 600, dayShareNow: 0.5, dayShareAtWindowEnd: 0.5, yesterday: { ...emptyUsage(), webhook: 420, follow_up: 600 } };
+    const plan = planDay(input);
+    const today = { ...emptyUsage(), webhook: 210, follow_up: plan.caps.followUp }; // follow-ups took all they may by now
+    const spent = (reconcile: number) => ({ today: { ...today, reconcile }, dailyUsed: 0 });
+    const backgroundFull = plan.caps.background - plan.caps.followUp; // reconciles that bring background work to its cap
+    expect(admits(plan, "follow_up", spent(0))).toBe(false);
+    expect(admits(plan, "backfill", spent(backgroundFull))).toBe(false); // the next window's follow-ups come first
+    expect(plan.caps.reconcileFloor).toBe(Math.floor(((600 * 1.2) / 5.95) * 0.5)); // half the day: half the floor
+    expect(backgroundFull).toBeLessThan(plan.caps.reconcileFloor - 1);
+    expect(admits(plan, "reconcile", spent(plan.caps.reconcileFloor - 1))).toBe(true);
+    expect(admits(plan, "reconcile", spent(plan.caps.reconcileFloor))).toBe(false);
   });
 
   it("serves 600 athletes at Strava's default 1,000 reads a day with follow-ups at one list call per athlete-day or less", () => {
