@@ -14,6 +14,7 @@ import { athleteReconcileTask, RECONCILE_TASK } from "./history/reconcile.js";
 import { racesReconfirmTask, RECONFIRM_TASK } from "./history/reconfirm.js";
 import { startLiveness } from "./ops/liveness/index.js";
 import { MAINTENANCE_CRONTAB, MAINTENANCE_TASK, maintenanceTask } from "./ops/maintenance.js";
+import { EVENT_REQUEUE_CRONTAB, EVENT_REQUEUE_TASK, eventRequeueTask } from "./webhooks/requeue.js";
 import { observeEventLatency } from "./ops/metrics/event-latency.js";
 import { metricsOf } from "./ops/metrics/racesync.js";
 import { observeJobs } from "./ops/metrics/worker-events.js";
@@ -42,6 +43,7 @@ export function makeTasks(ctx: AppContext): TaskList {
     [BACKFILL_TASK.task]: athleteBackfillTask(ctx),
     [RECONCILE_TASK.task]: athleteReconcileTask(ctx),
     [PLANNER_TICK_TASK]: plannerTickTask(ctx),
+    [EVENT_REQUEUE_TASK]: eventRequeueTask(ctx),
     [RECONFIRM_TASK]: racesReconfirmTask(ctx),
     [MAINTENANCE_TASK]: maintenanceTask(ctx),
   };
@@ -67,7 +69,7 @@ export async function startWorker(ctx: AppContext, opts: WorkerOptions): Promise
     // stayed locked by a process whose heartbeat was already gone, so it ran a second time.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList: makeTasks(ctx),
-    crontab: [MAINTENANCE_CRONTAB, PLANNER_CRONTAB].join("\n"),
+    crontab: [MAINTENANCE_CRONTAB, PLANNER_CRONTAB, EVENT_REQUEUE_CRONTAB].join("\n"),
     logger: new Logger((scope) => (level, message, meta) => {
       // Graphile hands the error over as `error`: under `err` pino serializes it (type, code, stack).
       const { error, ...rest } = meta ?? {};
