@@ -209,17 +209,16 @@ type ObservedBucket = BucketSpec & { used?: number; limit?: number; full: boolea
  */
 async function recordBucket(db: Db, b: ObservedBucket, clock: SQL): Promise<Date> {
   const sentIn = sql`${b.sentIn?.toISOString() ?? null}::timestamptz`;
-  const limit = sql`coalesce(${b.limit ?? null}::int, w.known_limit, ${b.defaultLimit}::int)`;
+  const sentHere = (start: SQL) => sql`(${sentIn} is null or ${start} = ${sentIn})`;
   const [row] = await db.execute<{ window_end: Date }>(sql`
     insert into strava_budget (bucket, window_start, window_end, used, "limit")
     select ${b.bucket}, w.start, w.start + make_interval(secs => ${b.seconds}::float8),
-           case when not w.current then 0 when ${b.full} then ${limit} else ${b.used ?? 0}::int end, ${limit}
-    from (select s.start, (${sentIn} is null or s.start = ${sentIn}) as current,
-                 (select k."limit" from strava_budget k where k.bucket = ${b.bucket} and k.window_start = s.start) as known_limit
-          from (select ${windowStartAt(sql`${b.seconds}::float8`, clock)} as start) s) w
+           case when ${sentHere(sql`w.start`)} then ${b.used ?? 0}::int else 0 end, ${b.limit ?? b.defaultLimit}
+    from (select ${windowStartAt(sql`${b.seconds}::float8`, clock)} as start) w
     on conflict (bucket, window_start) do update set
       "limit" = coalesce(${b.limit ?? null}::int, strava_budget."limit"),
-      used = greatest(strava_budget.used, excluded.used),
+      used = greatest(strava_budget.used, excluded.used,
+                      case when ${b.full} and ${sentHere(sql`strava_budget.window_start`)} then coalesce(${b.limit ?? null}::int, strava_budget."limit") else 0 end),
       updated_at = now()
     returning window_end`);
   return row!.window_end;
