@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsQueryResultHKT } from "drizzle-orm/postgres-js";
@@ -89,4 +90,18 @@ export function withTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<
 
 function isTransaction(db: Db): db is Tx {
   return "rollback" in db;
+}
+
+/** Database work that must answer within `ms` (a health probe, a write that is retried): else it rejects. */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  const timeout = sleep(ms, undefined, { signal: controller.signal }).then(() => {
+    throw new Error(`no answer from the database within ${ms} ms`);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    controller.abort();
+    timeout.catch(() => {});
+  }
 }

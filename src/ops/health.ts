@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { withTimeout } from "../db/client.js";
 import type { ServiceState } from "../lifecycle/lifecycle.js";
 
 /**
@@ -23,8 +24,4 @@ export function healthRoutes(state: ServiceState): Hono {
     }
   });
   return app;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref())]);
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config.js";
-import type { Db } from "../db/client.js";
+import { withTimeout, type Db } from "../db/client.js";
 import type { Log } from "../log.js";
 import { StravaBadRequest, StravaUnauthorized } from "./errors.js";
 import { expectOk, type StravaHttp } from "./http.js";
@@ -92,19 +92,6 @@ async function storeUntilLanded(deps: TokenDeps, lease: Lease, spentEnc: string,
       deps.log.warn({ athleteId: lease.athleteId, attempt, error: describe(err) }, "could not store the new Strava token pair yet; retrying");
       await sleep(Math.min(STORE_RETRY_MAX_MS, 50 * 2 ** attempt));
     }
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  const timeout = sleep(ms, undefined, { signal: controller.signal }).then(() => {
-    throw new Error(`no answer from the database within ${ms} ms`);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    controller.abort();
-    timeout.catch(() => {});
   }
 }
 
