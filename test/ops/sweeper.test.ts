@@ -121,4 +121,28 @@ describe("a worker's liveness after a database outage", () => {
       await liveness.stop();
     }
   });
+
+  it("releases its own pool's job that none of its workers runs (its completion was lost), never one they run", async () => {
+    const { ctx } = db.context();
+    const events: WorkerEvents = new EventEmitter();
+    const liveness = startLiveness(ctx, events, { beatMs: 100, sweepMs: 50 });
+    const jobEvent = (id: number) => ({ job: { id: String(id) } }) as never;
+    try {
+      events.emit("pool:create", { workerPool: { id: "me" } } as never);
+      const lost = await lockedJob("me", 120);
+      const running = await lockedJob("me", 120);
+      const young = await lockedJob("me", 5);
+      events.emit("job:start", jobEvent(running));
+
+      await waitFor(async () => (await lockOf(lost)) === null, "the lost job to be released");
+      expect(await lockOf(running)).toBe("me");
+      expect(await lockOf(young)).toBe("me");
+
+      events.emit("job:complete", jobEvent(running)); // finished, but its completion never written
+      await waitFor(async () => (await lockOf(running)) === null, "the finished job to be released");
+      expect(await lockOf(young)).toBe("me");
+    } finally {
+      await liveness.stop();
+    }
+  });
 });

@@ -20,6 +20,17 @@ export function trackWorkerIds(events: WorkerEvents, onEnded: (workerId: string)
   return ids;
 }
 
+/**
+ * The ids of the jobs this process's workers are running now, from Graphile's `job:start` to
+ * `job:complete`: a job its own pool holds locked that is not here is no longer being worked.
+ */
+export function trackRunningJobs(events: WorkerEvents): Set<string> {
+  const running = new Set<string>();
+  events.on("job:start", ({ job }) => running.add(job.id));
+  events.on("job:complete", ({ job }) => running.delete(job.id));
+  return running;
+}
+
 /** Upserts one `worker_heartbeats` row per worker id: "this process is alive". */
 export async function beat(db: Db, workerIds: Iterable<string>): Promise<void> {
   const ids = [...workerIds];

@@ -1,7 +1,7 @@
 import type { WorkerEvents } from "graphile-worker";
 import type { AppContext } from "../../context.js";
-import { beat, forgetWorkers, trackWorkerIds } from "./heartbeat.js";
-import { releaseDeadWorkerJobs } from "./sweeper.js";
+import { beat, forgetWorkers, trackRunningJobs, trackWorkerIds } from "./heartbeat.js";
+import { findLostOwnJobs, releaseDeadWorkerJobs, unlockLostOwnJobs } from "./sweeper.js";
 
 export interface LivenessOptions {
   beatMs?: number;
@@ -18,12 +18,13 @@ export interface Liveness {
 /**
  * Crash recovery for one worker process: heartbeats for its own pools and a sweeper that frees
  * jobs held by dead processes, so a SIGKILLed worker's job resumes elsewhere within
- * WORKER_DEAD_AFTER_S plus one sweep. Attach before `run()` so `pool:create` is seen.
+ * WORKER_DEAD_AFTER_S plus one sweep, and its own jobs whose completion was lost. Attach before `run()` so `pool:create` is seen.
  */
 export function startLiveness(ctx: AppContext, events: WorkerEvents, opts: LivenessOptions = {}): Liveness {
   const log = ctx.log.child({ component: "liveness" });
   // An ended pool's heartbeat is deleted; if the database is down, it goes stale by itself.
   const ids = trackWorkerIds(events, (ended) => void forgetWorkers(ctx.db, [ended]).catch(() => undefined));
+  const running = trackRunningJobs(events);
   const deadAfter = ctx.config.workerDeadAfterSeconds;
   const beatMs = opts.beatMs ?? Math.min(10_000, (deadAfter * 1000) / 4);
   const sweepMs = opts.sweepMs ?? Math.min(15_000, (deadAfter * 1000) / 2);
@@ -40,11 +41,23 @@ export function startLiveness(ctx: AppContext, events: WorkerEvents, opts: Liven
         log.warn({ err }, "heartbeat failed");
       },
     );
+  // Own jobs seen lost at the previous sweep: only a job lost at two sweeps in a row is unlocked,
+  // never one whose completion was on its way to the database at the first.
+  let suspects = new Set<string>();
+  const releaseLostOwnJobs = async () => {
+    const lost = await findLostOwnJobs(ctx.db, ids, running, deadAfter);
+    const confirmed = lost.filter((id) => suspects.has(id));
+    suspects = new Set(lost);
+    if (confirmed.length === 0) return;
+    await unlockLostOwnJobs(ctx.db, confirmed, ids, running);
+    log.warn({ jobIds: confirmed }, "released jobs this process no longer runs (their completion never reached the database)");
+  };
   const sweep = async () => {
     if (beatingSince === undefined || performance.now() - beatingSince < beatMs * 1.5) return;
     try {
       const released = await releaseDeadWorkerJobs(ctx.db, deadAfter, ids);
       if (released.length > 0) log.warn({ workerIds: released }, "released jobs held by dead workers");
+      await releaseLostOwnJobs();
     } catch (err) {
       log.warn({ err }, "sweep failed");
     }

@@ -29,6 +29,34 @@ export async function releaseDeadWorkerJobs(db: Db, deadAfterSeconds: number, ow
   });
 }
 
+/**
+ * Jobs locked for longer than `deadAfterSeconds` by this process's own pools that none of its
+ * workers is running (`runningJobIds`). Graphile Worker writes a job's completion or failure once;
+ * when that write meets a database that is restarting, the job stays locked by a pool that lives on
+ * and beats, so no sweeper would ever judge it dead.
+ */
+export async function findLostOwnJobs(
+  db: Db, ownWorkerIds: Iterable<string>, runningJobIds: Iterable<string>, deadAfterSeconds: number,
+): Promise<string[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    select id::text from graphile_worker._private_jobs
+    where locked_by = any(${sql.param([...ownWorkerIds])}::text[])
+      and locked_at < now() - make_interval(secs => ${deadAfterSeconds})
+      and not (id = any(${sql.param([...runningJobIds])}::bigint[]))`);
+  return rows.map((r) => r.id);
+}
+
+/** Unlocks `jobIds` where this process's pools still hold them and none of its workers took them up since. */
+export async function unlockLostOwnJobs(
+  db: Db, jobIds: string[], ownWorkerIds: Iterable<string>, runningJobIds: Iterable<string>,
+): Promise<void> {
+  await db.execute(sql`
+    update graphile_worker._private_jobs set locked_by = null, locked_at = null
+    where id = any(${sql.param(jobIds)}::bigint[])
+      and locked_by = any(${sql.param([...ownWorkerIds])}::text[])
+      and not (id = any(${sql.param([...runningJobIds])}::bigint[]))`);
+}
+
 /** True when one of `workerIds` beat within `seconds` (by the database's clock). */
 async function beatsFreshly(db: Db, workerIds: string[], seconds: number): Promise<boolean> {
   const [row] = await db.execute<{ fresh: boolean }>(sql`
