@@ -77,7 +77,7 @@ export const envSchema = z.object({
   RECONCILE_OVERLAP_S: z.coerce.number().int().nonnegative().default(259200),
   RECONCILE_MAX_AGE_DAYS: positiveInt(7),
   STRAVA_MAX_CACHE_DAYS: optionalString.pipe(z.string().regex(/^[1-9]\d*$/, "must be a positive number of days").transform(Number).optional()),
-  FOLLOW_UP_SCHEDULE: z.string().default("2h,4h,5h30m").transform((v, ctx) => parseSchedule(v, ctx)),
+  FOLLOW_UP_SCHEDULE: z.string().default("2h,4h,6h").transform((v, ctx) => parseSchedule(v, ctx)),
   MASS_DELETE_GUARD_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   ACTIVITY_SYNC_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -40,7 +40,7 @@ describe("configuration", () => {
     const config = loadConfig({ STRAVA_RATE_LIMIT_WINDOW_S: "0.375", STRAVA_RATE_LIMIT_DAY_S: "36", FOLLOW_UP_SCHEDULE: "375ms,3s,18s" });
     expect(config.strava).toMatchObject({ windowSeconds: 0.375, daySeconds: 36 });
     expect(config.followUpScheduleSeconds).toEqual([0.375, 3, 18]);
-    expect(loadConfig({}).followUpScheduleSeconds).toEqual([7200, 14400, 19800]); // the default "2h,4h,5h30m"
+    expect(loadConfig({}).followUpScheduleSeconds).toEqual([7200, 14400, 21600]); // the default "2h,4h,6h"
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [

@@ -21,6 +21,14 @@ export const CALLS_PER_RECONCILE = 1.2;
  */
 export const reconcileTargetDays = (maxAgeDays: number) => maxAgeDays * 0.85;
 
+/**
+ * How far follow-ups may run ahead of their even line, as a share of what they may want a day:
+ * new runs come in peaks (early morning, evening) and their checks follow hours later, some
+ * across midnight, so an even line alone would defer a peak's checks by hours. Reconciles beyond
+ * their floor give way meanwhile.
+ */
+export const FOLLOW_UP_AHEAD_DAY_SHARE = 1 / 8;
+
 export interface PlanInput {
   /** The daily read limit (learned from Strava's headers) and what is spent of it. */
   dailyLimit: number;
@@ -59,12 +67,13 @@ export interface DayPlan {
   followUpDemand: number;
   /**
    * Cumulative calls that may be spent today by the end of this window, so the day's budget
-   * lasts the day: all non-webhook work (`line`), follow-ups alone (leaving reconciles their
-   * floor), reconciles and backfills (leaving follow-ups their next window), reconciles whatever
-   * follow-ups want (their floor); and the day's total admin-forced work may reach (everything
-   * but the webhook reserve).
+   * lasts the day: all non-webhook work (`line`), and with follow-ups ahead of it by their burst
+   * allowance (`followUpLine`), follow-ups alone (leaving reconciles their floor, also with the
+   * allowance), reconciles and backfills (leaving follow-ups their next window), reconciles
+   * whatever follow-ups want (their floor); and the day's total admin-forced work may reach
+   * (everything but the webhook reserve).
    */
-  caps: { line: number; followUp: number; background: number; reconcileFloor: number; forced: number };
+  caps: { line: number; followUpLine: number; followUp: number; background: number; reconcileFloor: number; forced: number };
 }
 
 const WEBHOOK_KINDS: UsageKind[] = ["webhook", "confirmation"];
@@ -87,6 +96,8 @@ export function planDay(input: PlanInput): DayPlan {
   const followUpNextWindow = share < 1 ? Math.ceil(followUpDemand / input.windowsPerDay) : 0;
   // Every class may always spend at least one call per window: a tiny budget still moves.
   const line = (total: number) => Math.max(Math.floor(total * share), Math.ceil(share * input.windowsPerDay));
+  const allowance = Math.ceil(followUpDemand * FOLLOW_UP_AHEAD_DAY_SHARE);
+  const ahead = (total: number) => Math.max(line(total), Math.min(Math.floor(total), line(total) + allowance));
   return {
     projected,
     webhookReserve,
@@ -95,7 +106,8 @@ export function planDay(input: PlanInput): DayPlan {
     followUpDemand,
     caps: {
       line: line(background),
-      followUp: line(background - reconcileFloor),
+      followUpLine: ahead(background),
+      followUp: ahead(background - reconcileFloor),
       background: Math.max(line(background) - followUpNextWindow, Math.ceil(share * input.windowsPerDay)),
       reconcileFloor: line(reconcileFloor),
       forced: Math.max(0, input.dailyLimit - webhookReserve),
@@ -117,7 +129,7 @@ function projectDay(input: PlanInput): Usage {
 /**
  * May one more call at this priority be made now? Webhook work: always (Strava's own limits still
  * apply). Admin-forced work: while the day keeps its webhook reserve. Follow-ups: under the line and
- * their own line (which leaves reconciles their floor). Reconciles and backfills: under the line
+ * their own line (which leaves reconciles their floor), both with their burst allowance. Reconciles and backfills: under the line
  * minus what follow-ups need in the next window; reconciles also up to their floor's line, however
  * much follow-ups want (else a busy club's reconciles wait for days).
  */
@@ -125,7 +137,7 @@ export function admits(plan: DayPlan, priority: Priority, spent: { today: Usage;
   if (priority === "webhook" || priority === "confirmation") return true;
   if (priority === "forced") return spent.dailyUsed < plan.caps.forced;
   const nonWebhook = sum(spent.today) - sum(spent.today, WEBHOOK_KINDS);
-  if (priority === "follow_up") return nonWebhook < plan.caps.line && spent.today.follow_up < plan.caps.followUp;
+  if (priority === "follow_up") return nonWebhook < plan.caps.followUpLine && spent.today.follow_up < plan.caps.followUp;
   if (priority === "reconcile" && nonWebhook < plan.caps.line && spent.today.reconcile < plan.caps.reconcileFloor) return true;
   return nonWebhook < plan.caps.background;
 }

@@ -95,7 +95,7 @@ describe("rate limit", () => {
     expect(planner.club.athletes).toBe(athletes!.n);
     expect(planner.club.athletes_served).toBeGreaterThan(athletes!.n);
     expect(planner.reconcile_interval_days).toBe(1); // a small club is reconciled daily
-    expect(planner.follow_up_schedule_s).toEqual([7200, 14400, 19800]);
+    expect(planner.follow_up_schedule_s).toEqual([7200, 14400, 21600]);
     expect(planner.max_cache_days).toBeNull();
   });
 });

@@ -113,8 +113,11 @@ describe("the day's plan", () => {
     const plan = planDay(input);
     expect(plan.background).toBe(790);
     expect(plan.followUpDemand).toBeCloseTo(790 - (300 * 1.2) / 5.95, 5); // all but the reconciles' floor
-    expect(plan.caps.followUp).toBe(7); // this window's share of what follow-ups may spend…
-    expect(plan.caps.background).toBe(1); // …kept from reconciles and backfills, which still move
+    // This window's share of what follow-ups may spend, and an eighth of their day ahead of it for
+    // a peak's checks, kept from reconciles and backfills, which still move.
+    expect(plan.caps.followUp).toBe(7 + Math.ceil(plan.followUpDemand / 8));
+    expect(plan.caps.followUpLine).toBe(plan.caps.line + Math.ceil(plan.followUpDemand / 8));
+    expect(plan.caps.background).toBe(1);
     expect(reconcileIntervalDays(plan, input)).toBeCloseTo(5.95, 5); // reconciles at their floor's pace
 
     // A quiet day (50 runs): follow-ups may want 200 calls; reconciles get the rest, daily at most.
@@ -127,15 +130,31 @@ describe("the day's plan", () => {
   it("lets reconciles reach their floor's line however much follow-ups want, and backfills not", () => {
     const input = { ...base, athletes: 600, dayShareNow: 0.5, dayShareAtWindowEnd: 0.5, yesterday: { ...emptyUsage(), webhook: 420, follow_up: 600 } };
     const plan = planDay(input);
-    const today = { ...emptyUsage(), webhook: 210, follow_up: plan.caps.followUp }; // follow-ups took all they may by now
+    const followUps = plan.caps.line - plan.caps.reconcileFloor; // follow-ups took all the line leaves the floor by now
+    const today = { ...emptyUsage(), webhook: 210, follow_up: followUps };
     const spent = (reconcile: number) => ({ today: { ...today, reconcile }, dailyUsed: 0 });
-    const backgroundFull = plan.caps.background - plan.caps.followUp; // reconciles that bring background work to its cap
-    expect(admits(plan, "follow_up", spent(0))).toBe(false);
+    const backgroundFull = plan.caps.background - followUps; // reconciles that bring background work to its cap
+    expect(admits(plan, "follow_up", spent(0))).toBe(true); // follow-ups may still run ahead of the line
+    expect(admits(plan, "follow_up", { today: { ...today, follow_up: plan.caps.followUp }, dailyUsed: 0 })).toBe(false);
     expect(admits(plan, "backfill", spent(backgroundFull))).toBe(false); // the next window's follow-ups come first
     expect(plan.caps.reconcileFloor).toBe(Math.floor(((600 * 1.2) / 5.95) * 0.5)); // half the day: half the floor
     expect(backgroundFull).toBeLessThan(plan.caps.reconcileFloor - 1);
     expect(admits(plan, "reconcile", spent(plan.caps.reconcileFloor - 1))).toBe(true);
     expect(admits(plan, "reconcile", spent(plan.caps.reconcileFloor))).toBe(false);
+  });
+
+  it("lets a peak's follow-ups run ahead of the even line by an eighth of their day, reconciles giving way, never past the day", () => {
+    const input = { ...base, athletes: 300, dayShareNow: 0.05, dayShareAtWindowEnd: 0.05, yesterday: { ...emptyUsage(), webhook: 210, follow_up: 500 } };
+    const plan = planDay(input);
+    const spent = (followUps: number) => ({ today: { ...emptyUsage(), webhook: 10, follow_up: followUps }, dailyUsed: 0 });
+    expect(plan.caps.followUp).toBe(Math.floor((plan.background - plan.reconcileFloor) * 0.05) + Math.ceil(plan.followUpDemand / 8));
+    expect(admits(plan, "follow_up", spent(plan.caps.line))).toBe(true); // past the even line
+    expect(admits(plan, "follow_up", spent(plan.caps.followUp - 1))).toBe(true);
+    expect(admits(plan, "follow_up", spent(plan.caps.followUp))).toBe(false);
+    expect(admits(plan, "reconcile", spent(plan.caps.line))).toBe(false); // reconciles beyond what they spent wait for the line
+
+    const lastWindow = planDay({ ...input, dayShareNow: 1, dayShareAtWindowEnd: 1 });
+    expect(lastWindow.caps.followUp).toBe(Math.floor(lastWindow.background - lastWindow.reconcileFloor)); // the day still leaves the floor
   });
 
   it("serves 600 athletes at Strava's default 1,000 reads a day with follow-ups at one list call per athlete-day or less", () => {
