@@ -77,6 +77,7 @@ export const envSchema = z.object({
   RECONCILE_OVERLAP_S: z.coerce.number().int().nonnegative().default(259200),
   RECONCILE_MAX_AGE_DAYS: positiveInt(7),
   STRAVA_MAX_CACHE_DAYS: optionalString.pipe(z.string().regex(/^[1-9]\d*$/, "must be a positive number of days").transform(Number).optional()),
+  STRAVA_CLUB_ID: optionalString.pipe(z.string().regex(/^[1-9]\d*$/, "must be a Strava club id (a positive integer)").transform(Number).optional()),
   FOLLOW_UP_SCHEDULE: z.string().default("2h,4h,6h").transform((v, ctx) => parseSchedule(v, ctx)),
   MASS_DELETE_GUARD_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   ACTIVITY_SYNC_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(1000),
@@ -132,6 +133,11 @@ export interface Config {
   maxCacheDays: number | undefined;
   /** Delays (seconds after upload) of the re-checks that catch a run marked as a race later, until the club's own figures replace them. */
   followUpScheduleSeconds: number[];
+  /**
+   * The club whose activity feed (one list call for every member's recent activities) answers the
+   * follow-ups of runs shown to everyone; unset: one list call per athlete and check.
+   */
+  clubId: number | undefined;
   /** A reconcile or refresh removing more than this share of an athlete's races is held for an admin. */
   massDeleteGuardShare: number;
   /** How long an activity-sync waits for more events about the same activity (one API call per burst). */
@@ -201,6 +207,7 @@ export function loadConfig(env: Env): Config {
     reconcileMaxAgeDays: e.RECONCILE_MAX_AGE_DAYS,
     maxCacheDays: e.STRAVA_MAX_CACHE_DAYS,
     followUpScheduleSeconds: e.FOLLOW_UP_SCHEDULE,
+    clubId: e.STRAVA_CLUB_ID,
     massDeleteGuardShare: e.MASS_DELETE_GUARD_SHARE,
     activitySyncDebounceMs: e.ACTIVITY_SYNC_DEBOUNCE_MS,
     logLevel: e.LOG_LEVEL,

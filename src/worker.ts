@@ -3,7 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Logger, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import { ACTIVITY_DELETE, activityDeleteTask } from "./activity/delete.js";
 import { ATHLETE_DEAUTHORIZE, athleteDeauthorizeTask } from "./activity/deauthorize.js";
-import { activityFollowUpTask, FOLLOW_UP_TASK } from "./activity/follow-up.js";
+import { activityFollowUpTask } from "./activity/follow-up.js";
+import { clubFeedTask } from "./activity/club-feed.js";
+import { CLUB_FEED_TASK, FOLLOW_UP_TASK } from "./activity/follow-up-jobs.js";
 import { ACTIVITY_SYNC, activitySyncTask } from "./activity/sync.js";
 import { STRAVA_REVOKE, stravaRevokeTask } from "./athletes/revoke-at-strava.js";
 import type { AppContext } from "./context.js";
@@ -39,6 +41,7 @@ export function makeTasks(ctx: AppContext): TaskList {
     [ACTIVITY_DELETE]: activityDeleteTask(ctx),
     [ATHLETE_DEAUTHORIZE]: athleteDeauthorizeTask(ctx),
     [FOLLOW_UP_TASK]: activityFollowUpTask(ctx),
+    [CLUB_FEED_TASK]: clubFeedTask(ctx),
     [STRAVA_REVOKE]: stravaRevokeTask(ctx),
     [BACKFILL_TASK.task]: athleteBackfillTask(ctx),
     [RECONCILE_TASK.task]: athleteReconcileTask(ctx),

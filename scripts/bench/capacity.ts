@@ -4,7 +4,7 @@
  * the simulator (the real service: one web and two worker processes, real Postgres); see capacity/.
  * The longest a due job waited to start is shown: a large figure may mean the machine was the limit.
  *
- *   npx tsx scripts/bench/capacity.ts [--athletes 150,270,400,600,800] [--compression 2400] [--days 7] [--drain 1] [--seed 7] [--workers 2]
+ *   npx tsx scripts/bench/capacity.ts [--athletes 150,270,400,600,800] [--compression 2400] [--days 7] [--drain 1] [--seed 7] [--workers 2] [--club-feed on|off]
  *   (or BENCH_CAPACITY_ATHLETES, BENCH_CAPACITY_COMPRESSION)
  *
  * Capacity = the largest N holding all of: zero 429s; webhook races visible p95 < 1 min; races marked
@@ -27,14 +27,17 @@ const { values } = parseArgs({
     drain: { type: "string", default: "1" },
     seed: { type: "string", default: "7" },
     workers: { type: "string", default: "2" },
+    // on: STRAVA_CLUB_ID names the simulator's club, whose feed answers follow-ups; off: each athlete's own list calls.
+    "club-feed": { type: "string", default: "on" },
   },
 });
 const sizes = values.athletes.split(",").map((n) => Number(n.trim()));
 const c = compression(Number(values.compression));
 const days = Number(values.days);
 const drainDays = Number(values.drain);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(c.factor > 0) || !(days > 0) || !(drainDays >= 0)) {
-  console.error("usage: capacity.ts [--athletes 150,270,400] [--compression 2400] [--days 7] [--drain 1]");
+const clubFeed = values["club-feed"] === "on";
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(c.factor > 0) || !(days > 0) || !(drainDays >= 0) || !["on", "off"].includes(values["club-feed"])) {
+  console.error("usage: capacity.ts [--athletes 150,270,400] [--compression 2400] [--days 7] [--drain 1] [--club-feed on|off]");
   process.exit(2);
 }
 
@@ -59,11 +62,12 @@ const CRITERIA: Array<{ name: string; holds: (r: ClubResult) => boolean }> = [
 await runBench(async () => {
   console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(" ")} (${cpus().length} cores)`);
   console.log(`1 simulated hour = ${((3600 * 1000) / c.factor / 1000).toFixed(2)} real s (×${c.factor.toFixed(0)}); 15-min window ${c.windowMs} ms, day ${c.dayMs / 1000} s; ${days} days + ${drainDays} drain`);
+  console.log(clubFeed ? "follow-ups through the club's feed (STRAVA_CLUB_ID set)" : "follow-ups by each athlete's own list calls (STRAVA_CLUB_ID unset)");
   const results: ClubResult[] = [];
   for (const athletes of sizes) {
     const started = Date.now();
     const say = (line: string) => console.log(`[N=${athletes} +${((Date.now() - started) / 1000).toFixed(0)} s] ${line}`);
-    results.push(await runClub({ athletes, compression: c, days, drainDays, seed: Number(values.seed), workers: Number(values.workers) }, say));
+    results.push(await runClub({ athletes, compression: c, days, drainDays, seed: Number(values.seed), workers: Number(values.workers), clubFeed }, say));
     say("done");
   }
   report(results);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { withTransaction, type Db } from "../db/client.js";
 import { mayWrite, ownerState } from "../db/athlete-state.js";
-import { addJob, deferJob } from "../db/jobs.js";
+import { deferJob } from "../db/jobs.js";
 import { PAGE_SIZE } from "../history/page-cursor.js";
 import { deletedSince } from "../races/deleted.js";
 import { isRace, needsFollowUp } from "../races/rules.js";
@@ -12,7 +12,6 @@ import { AthleteUnavailable, StravaRateLimited, StravaUnauthorized } from "../st
 import type { StravaActivity } from "../strava/types.js";
 import {
   deletePending,
-  earliestDue,
   insertPending,
   isDue,
   pendingOf,
@@ -21,9 +20,8 @@ import {
   type PendingCheck,
 } from "./follow-up-store.js";
 import { followUpSchedule } from "./follow-up-schedule.js";
+import { queueAthleteCheck, queueClubCheck } from "./follow-up-jobs.js";
 
-export const FOLLOW_UP_TASK = "activity-follow-up";
-const FOLLOW_UP_PRIORITY = 10;
 /**
  * A check still waiting for budget a rate-limit day (STRAVA_RATE_LIMIT_DAY_S, 24 h) after the
  * upload gives up: a whole day's budget has come and gone. Tied to the day's length so compressed
@@ -41,14 +39,21 @@ const followUpPayload = z.looseObject({ athleteId: z.number().int() });
  * a run is marked as a race later) and makes sure the athlete's check job runs when the first one
  * is due. Call it in activity-sync's transaction; a repeated call for the same activity is a no-op.
  */
-export async function scheduleFollowUps(
-  ctx: Pick<AppContext, "config">,
-  tx: Db,
-  input: { athleteId: number; activityId: number; createdAt: Date; startDate: Date },
-): Promise<void> {
-  const [first] = await followUpSchedule(ctx.config, tx);
-  await insertPending(tx, { ...input, dueAt: new Date(input.createdAt.getTime() + first! * 1000) });
-  await queueAthleteCheck(tx, input.athleteId);
+export async function scheduleFollowUps(ctx: Pick<AppContext, "config">, tx: Db, activity: StravaActivity, createdAt = new Date()): Promise<void> {
+  const schedule = await followUpSchedule(ctx.config, tx);
+  // A run shown to everyone appears in the club's feed, which answers every member's checks at once.
+  const viaClub = ctx.config.clubId !== undefined && activity.visibility === "everyone";
+  await insertPending(tx, {
+    athleteId: activity.athlete.id,
+    activityId: activity.id,
+    createdAt,
+    startDate: new Date(activity.start_date),
+    dueAt: new Date(createdAt.getTime() + schedule[0]! * 1000),
+    shape: { distance: activity.distance, movingTime: activity.moving_time, elapsedTime: activity.elapsed_time },
+    viaClub,
+  });
+  if (viaClub) await queueClubCheck(tx, schedule);
+  else await queueAthleteCheck(tx, activity.athlete.id);
 }
 
 /**
@@ -141,9 +146,3 @@ async function dropStale(ctx: AppContext, pending: PendingCheck[], now: number):
   return pending.filter((p) => !stale.includes(p));
 }
 
-/** (Re)queues the athlete's check job at their earliest due check; nothing when none is pending. */
-async function queueAthleteCheck(db: Db, athleteId: number): Promise<void> {
-  const due = await earliestDue(db, athleteId);
-  if (!due) return;
-  await addJob(db, FOLLOW_UP_TASK, { athleteId }, { jobKey: `follow-up:${athleteId}`, jobKeyMode: "replace", priority: FOLLOW_UP_PRIORITY, runAt: due });
-}

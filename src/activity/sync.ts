@@ -60,7 +60,7 @@ async function applyIfStillConnected(ctx: AppContext, p: ActivityPayload, activi
     if ((await deletedSince(tx, [p.activityId], fetchedAfter)).size > 0) return "deleted";
     const change = await applyActivity(tx, activity);
     if (isRecentUpload(activity) && needsFollowUp(activity)) {
-      await scheduleFollowUps(ctx, tx, { athleteId: p.athleteId, activityId: p.activityId, createdAt: new Date(), startDate: new Date(activity.start_date) });
+      await scheduleFollowUps(ctx, tx, activity);
     }
     if (isRace(activity)) return "synced";
     return change === "removed" ? "removed" : "not_a_race";

@@ -225,6 +225,14 @@ export const followUps = pgTable(
     uploaded_at: ts("uploaded_at").notNull(),
     step: integer("step").notNull().default(0),
     due_at: ts("due_at").notNull(),
+    /** What tells the run apart in the club's feed, which has no ids (null: recorded before the feed). */
+    distance: doublePrecision("distance"),
+    moving_time: integer("moving_time"),
+    elapsed_time: integer("elapsed_time"),
+    /** Checked in the club's feed (a run shown to everyone, STRAVA_CLUB_ID set) instead of the athlete's list. */
+    via_club: boolean("via_club").notNull().default(false),
+    /** Club feed reads that did not show it: after two it goes back to the athlete's own checks. */
+    club_misses: integer("club_misses").notNull().default(0),
   },
   (t) => [index("follow_ups_athlete_due_idx").on(t.athlete_id, t.due_at)],
 );

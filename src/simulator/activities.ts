@@ -3,9 +3,9 @@ import type { SimContext } from "./context.js";
 import { faultResponse } from "./http.js";
 import { faults } from "./faults-body.js";
 import { bearerOf } from "./oauth.js";
-import { activityDetailJson, activitySummaryJson, athleteJson } from "./serialize.js";
+import { activityDetailJson, activitySummaryJson, athleteJson, clubActivityJson } from "./serialize.js";
 import { statsJson } from "./stats.js";
-import { epochOf, type SimActivity } from "./store.js";
+import { epochOf, isClubMember, type SimActivity } from "./store.js";
 import type { ValidToken } from "./tokens.js";
 
 const DEFAULT_PER_PAGE = 30;
@@ -18,6 +18,7 @@ export function activityRoutes(ctx: SimContext): Hono<{ Variables: { token: Vali
   app.use("/athlete/*", requireToken(ctx));
   app.use("/activities/*", requireToken(ctx));
   app.use("/athletes/*", requireToken(ctx));
+  app.use("/clubs/*", requireToken(ctx));
 
   app.get("/athlete", (c) => c.json(athleteJson(ctx.store.athlete(c.get("token").athleteId))));
   app.get("/athlete/activities", (c) => listActivities(c, ctx, c.get("token")));
@@ -33,6 +34,7 @@ export function activityRoutes(ctx: SimContext): Hono<{ Variables: { token: Vali
     if (!activity || ctx.apiFaults.takeNotFound(id)) return faultResponse(c, 404, faults.activityNotFound());
     return c.json(activityDetailJson(activity));
   });
+  app.get("/clubs/:id/activities", (c) => listClubActivities(c, ctx, c.get("token")));
   return app;
 }
 
@@ -53,9 +55,7 @@ function listActivities(c: Context, ctx: SimContext, token: ValidToken): Respons
   const before = intParam(c.req.query("before"));
   const after = intParam(c.req.query("after"));
   if (after !== undefined && after > ctx.store.now()) return faultResponse(c, 400, faults.afterInFuture());
-  const page = Math.max(1, intParam(c.req.query("page")) ?? 1);
-  const requested = intParam(c.req.query("per_page")) ?? DEFAULT_PER_PAGE;
-  const perPage = Math.min(MAX_PER_PAGE, requested < 1 ? DEFAULT_PER_PAGE : requested);
+  const { page, perPage } = pageParams(c);
 
   const matching = ctx.store
     .activitiesOf(token.athleteId) // newest first, ties by id descending
@@ -66,6 +66,32 @@ function listActivities(c: Context, ctx: SimContext, token: ValidToken): Respons
   const ordered = after !== undefined && before === undefined ? matching.reverse() : matching;
   const pageItems = ordered.slice((page - 1) * perPage, page * perPage);
   return c.json(pageItems.map(activitySummaryJson));
+}
+
+/** The club's feed: members' Everyone activities, newest first; 404 for another club or a non-member's token. */
+function listClubActivities(c: Context, ctx: SimContext, token: ValidToken): Response {
+  const member = ctx.store.athletes.get(token.athleteId);
+  if (Number(c.req.param("id")) !== ctx.clubId || !member || !isClubMember(member)) {
+    return faultResponse(c, 404, faults.clubNotFound());
+  }
+  const { page, perPage } = pageParams(c);
+  const skip = (page - 1) * perPage;
+  const pageItems: Record<string, unknown>[] = [];
+  let shown = 0;
+  for (const a of ctx.store.allActivitiesNewestFirst()) {
+    if (a.visibility !== "everyone") continue;
+    const athlete = ctx.store.athletes.get(a.athlete_id);
+    if (!athlete || !isClubMember(athlete) || shown++ < skip) continue;
+    pageItems.push(clubActivityJson(a, athlete));
+    if (pageItems.length === perPage) break;
+  }
+  return c.json(pageItems);
+}
+
+function pageParams(c: Context): { page: number; perPage: number } {
+  const page = Math.max(1, intParam(c.req.query("page")) ?? 1);
+  const requested = intParam(c.req.query("per_page")) ?? DEFAULT_PER_PAGE;
+  return { page, perPage: Math.min(MAX_PER_PAGE, requested < 1 ? DEFAULT_PER_PAGE : requested) };
 }
 
 /** The activity if this token may see it; Strava answers 404 for everything else. */

@@ -20,6 +20,8 @@ export interface OAuthControls {
 export interface SimContext {
   clientId: number;
   clientSecret: string;
+  /** Id of the simulated Strava's one club (GET /clubs/:id/activities). */
+  clubId: number;
   deauthorizeEmitsEvent: boolean;
   store: Store;
   tokens: TokenStore;

@@ -21,6 +21,10 @@ export function controlRoutes(sim: Simulator): Hono {
     const body = await json<{ scopes?: string }>(c);
     return c.json(sim.issueTokens(idOf(c), body.scopes), 201);
   });
+  app.put("/athletes/:id/club-member", async (c) => {
+    sim.setClubMember(idOf(c), (await json<{ member?: boolean }>(c)).member ?? true);
+    return c.body(null, 204);
+  });
   app.post("/athletes/:id/expire-tokens", (c) => (sim.expireAccessTokens(idOf(c)), c.body(null, 204)));
   app.patch("/activities/:id", async (c) => c.json(sim.updateActivity(idOf(c), await json(c))));
   app.delete("/activities/:id", (c) => (sim.deleteActivity(idOf(c)), c.body(null, 204)));

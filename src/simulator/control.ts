@@ -75,6 +75,11 @@ export function deleteActivity(ctx: SimContext, id: number): void {
   emitActivityDeleted(ctx, activity);
 }
 
+/** Joins the athlete to the one club or makes them leave it (no webhook event: Strava sends none). */
+export function setClubMember(ctx: SimContext, athleteId: number, member: boolean): void {
+  ctx.store.athlete(athleteId).clubMember = member;
+}
+
 /** Revokes every token of the athlete; the athlete event goes out only if the app was authorized. */
 export function deauthorize(ctx: SimContext, athleteId: number, emitEvent = true): void {
   const wasAuthorized = ctx.tokens.isAuthorized(athleteId);

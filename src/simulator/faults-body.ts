@@ -18,6 +18,7 @@ export const faults = {
   badRefreshToken: () => fault("Bad Request", "RefreshToken", "refresh_token", "invalid"),
   badGrantType: () => fault("Bad Request", "RequestToken", "grant_type", "invalid"),
   activityNotFound: () => fault("Resource Not Found", "Activity", "", "not found"),
+  clubNotFound: () => fault("Resource Not Found", "Club", "", "not found"),
   subscriptionNotFound: () => fault("Resource Not Found", "PushSubscription", "", "not found"),
   afterInFuture: () => fault("Bad Request", "Application", "after", "future"),
   rateLimited: () => fault("Rate Limit Exceeded", "Application", "rate limit", "exceeded"),

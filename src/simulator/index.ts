@@ -1,5 +1,5 @@
 /**
- * Strava simulator: the one fake of racesync, faithful to Strava's documented API (OAuth, activities,
+ * Strava simulator: the one fake of racesync, faithful to Strava's documented API (OAuth, activities, the club feed,
  * rate limits, push subscriptions and webhook delivery).
  *
  *   const sim = createSimulator({ windowSeconds: 2, webhookRetryDelayMs: 20 });
@@ -44,6 +44,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     app: new Hono(),
     clientId: ctx.clientId,
     clientSecret: ctx.clientSecret,
+    clubId: ctx.clubId,
     listen: (port, host) => listenOn(sim.app, port, host),
     seedAthlete: (a) => control.seedAthlete(ctx, a),
     athlete: (id) => ({ ...ctx.store.athlete(id) }),
@@ -51,6 +52,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     createActivity: (id, a) => control.createActivity(ctx, id, a),
     updateActivity: (id, patch) => control.updateActivity(ctx, id, patch),
     deleteActivity: (id) => control.deleteActivity(ctx, id),
+    setClubMember: (id, member) => control.setClubMember(ctx, id, member),
     deauthorizeAthlete: (id) => control.deauthorize(ctx, id, true),
     sendEvent: (e) => emit(ctx, e),
     issueTokens: (id, scopes) => control.issueTokens(ctx, id, scopes),
@@ -87,6 +89,7 @@ function createContext(opts: SimulatorOptions): SimContext {
   return {
     clientId: opts.clientId ?? 4242,
     clientSecret: opts.clientSecret ?? "sim-client-secret",
+    clubId: opts.clubId ?? 4242,
     deauthorizeEmitsEvent: opts.deauthorizeEmitsEvent ?? true,
     store,
     random,

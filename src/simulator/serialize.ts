@@ -31,14 +31,7 @@ export function activitySummaryJson(a: SimActivity): Record<string, unknown> {
   return {
     resource_state: 2,
     athlete: { id: a.athlete_id, resource_state: 1 },
-    name: a.name,
-    distance: a.distance,
-    moving_time: a.moving_time,
-    elapsed_time: a.elapsed_time,
-    total_elevation_gain: a.total_elevation_gain,
-    type: a.type,
-    sport_type: a.sport_type,
-    workout_type: a.workout_type,
+    ...effortJson(a),
     id: a.id,
     start_date: a.start_date,
     start_date_local: a.start_date_local,
@@ -78,6 +71,29 @@ export function activitySummaryJson(a: SimActivity): Record<string, unknown> {
     total_photo_count: 0,
     has_kudoed: false,
     device_name: a.manual ? null : "Garmin Forerunner 265",
+  };
+}
+
+/** ClubActivity: what GET /clubs/:id/activities shows of a member's activity; no id, no dates, the lastname's initial. */
+export function clubActivityJson(a: SimActivity, athlete: SimAthlete): Record<string, unknown> {
+  return {
+    resource_state: 2,
+    athlete: { resource_state: 2, firstname: athlete.firstname, lastname: `${athlete.lastname.slice(0, 1)}.` },
+    ...effortJson(a),
+  };
+}
+
+/** The fields a summary and a club feed entry share, in Strava's order. */
+function effortJson(a: SimActivity): Record<string, unknown> {
+  return {
+    name: a.name,
+    distance: a.distance,
+    moving_time: a.moving_time,
+    elapsed_time: a.elapsed_time,
+    total_elevation_gain: a.total_elevation_gain,
+    type: a.type,
+    sport_type: a.sport_type,
+    workout_type: a.workout_type,
   };
 }
 

@@ -14,6 +14,8 @@ import type { DeliveryRecord, WebhookEvent } from "./webhooks.js";
 export interface SimulatorOptions {
   clientId?: number;
   clientSecret?: string;
+  /** Id of the one club every athlete belongs to unless made a non-member (default 4242). */
+  clubId?: number;
   limits?: Partial<Limits>;
   windowSeconds?: number;
   daySeconds?: number;
@@ -31,6 +33,7 @@ export interface Simulator {
   app: Hono;
   readonly clientId: number;
   readonly clientSecret: string;
+  readonly clubId: number;
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
   seedAthlete(a?: SeedAthleteInput): SimAthlete;
   /** A seeded athlete (a copy); throws for an unknown id. */
@@ -39,6 +42,8 @@ export interface Simulator {
   createActivity(athleteId: number, a?: Partial<SimActivityInput>): SimActivity;
   updateActivity(id: number, patch: ActivityPatch): SimActivity;
   deleteActivity(id: number): void;
+  /** Makes the athlete a member of the one club (the default) or not; a non-member's token gets 404 there. */
+  setClubMember(athleteId: number, member: boolean): void;
   deauthorizeAthlete(athleteId: number): void;
   /** Delivers an event that no change on Strava caused: one a forger sends, or a late one. */
   sendEvent(e: Omit<WebhookEvent, "subscription_id" | "event_time">): void;

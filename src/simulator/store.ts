@@ -8,6 +8,8 @@ export interface SimAthlete {
   lastname: string;
   /** Scopes this athlete accepts at /oauth/authorize (undefined = whatever the app asks). */
   scopes?: string;
+  /** Member of the simulated Strava's one club (undefined = member). */
+  clubMember?: boolean;
   created_at: string;
 }
 
@@ -60,6 +62,11 @@ export function activityTypeOf(sportType: string): string {
   return parents[sportType] ?? sportType;
 }
 
+/** Whether the athlete belongs to the simulated Strava's one club: everyone does unless made a non-member. */
+export function isClubMember(a: Pick<SimAthlete, "clubMember">): boolean {
+  return a.clubMember !== false;
+}
+
 export function epochOf(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
 }
@@ -72,6 +79,14 @@ export class Store {
   readonly athletes = new Map<number, SimAthlete>();
   readonly activities = new Map<number, SimActivity>();
   private readonly idsByAthlete = new Map<number, Set<number>>();
+  /**
+   * The club feed's order, built on its first read and kept up after: an add appends to `byStart`, a
+   * remove is noted in `removedSince`, and the next read sorts again (nearly sorted already, so a
+   * TimSort pass stays linear). An update never moves a start_date.
+   */
+  private byStart: Keyed[] | null = null;
+  private readonly removedSince = new Set<SimActivity>();
+  private newestFirst: readonly SimActivity[] | null = null;
   private nextAthleteId = FIRST_ATHLETE_ID;
   private nextActivityId = FIRST_ACTIVITY_ID;
   private offsetSeconds = 0;
@@ -114,6 +129,8 @@ export class Store {
   addActivity(activity: SimActivity): void {
     this.activities.set(activity.id, activity);
     this.activityIdsOf(activity.athlete_id).add(activity.id);
+    if (this.byStart) this.byStart.push(keyedOf(activity));
+    this.newestFirst = null;
   }
 
   removeActivity(id: number): void {
@@ -121,16 +138,24 @@ export class Store {
     if (!activity) return;
     this.activities.delete(id);
     this.activityIdsOf(activity.athlete_id).delete(id);
+    if (this.byStart) this.removedSince.add(activity);
+    this.newestFirst = null;
   }
 
   /** An athlete's activities, newest first (ties: higher id first). */
   activitiesOf(athleteId: number): SimActivity[] {
-    const keyed = [...this.activityIdsOf(athleteId)].map((id) => {
-      const activity = this.activities.get(id)!;
-      return { activity, at: epochOf(activity.start_date) };
-    });
-    keyed.sort((a, b) => b.at - a.at || b.activity.id - a.activity.id);
-    return keyed.map((k) => k.activity);
+    const keyed = [...this.activityIdsOf(athleteId)].map((id) => keyedOf(this.activities.get(id)!));
+    return keyed.sort(byNewest).map((k) => k.activity);
+  }
+
+  /** Every athlete's activities, newest first (ties: higher id first); sorted again only after an add or a remove. */
+  allActivitiesNewestFirst(): readonly SimActivity[] {
+    if (this.newestFirst) return this.newestFirst;
+    let keyed = this.byStart ?? [...this.activities.values()].map(keyedOf);
+    if (this.removedSince.size > 0) keyed = keyed.filter((k) => !this.removedSince.has(k.activity));
+    this.removedSince.clear();
+    this.byStart = keyed.sort(byNewest);
+    return (this.newestFirst = keyed.map((k) => k.activity));
   }
 
   private activityIdsOf(athleteId: number): Set<number> {
@@ -139,3 +164,7 @@ export class Store {
     return ids;
   }
 }
+
+interface Keyed { activity: SimActivity; at: number }
+const keyedOf = (activity: SimActivity): Keyed => ({ activity, at: epochOf(activity.start_date) });
+const byNewest = (a: Keyed, b: Keyed) => b.at - a.at || b.activity.id - a.activity.id;

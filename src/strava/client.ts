@@ -8,9 +8,11 @@ import { StravaBadRequest, StravaUnauthorized } from "./errors.js";
 import { createHttp, expectOk, type HttpOptions, type StravaRequest, type StravaResponse } from "./http.js";
 import { getAccessToken, markNeedsReauth, refresh } from "./tokens.js";
 import {
+  clubActivitySchema,
   stravaActivitySchema,
   stravaAthleteSchema,
   tokenResponseSchema,
+  type ClubActivity,
   type ListActivitiesParams,
   type Priority,
   type StravaActivity,
@@ -25,6 +27,8 @@ export type { CallHook } from "./calls.js";
 export interface AthleteApi {
   getActivity(id: number): Promise<StravaActivity>;
   listActivities(p: ListActivitiesParams): Promise<StravaActivity[]>;
+  /** One page of a club's activity feed, newest first; the athlete must be a member. */
+  listClubActivities(clubId: number, p: { page: number; perPage: number }): Promise<ClubActivity[]>;
   getAthlete(): Promise<StravaAthlete>;
   /** The athlete's run, ride and swim count set to Everyone (GET /athletes/{id}/stats): a floor for the history's size. */
   historySize(): Promise<number>;
@@ -82,7 +86,8 @@ export function createStrava(deps: StravaDeps, opts: StravaOptions = {}): Strava
     budget: createRateGate(deps.db, {
       ...lengths,
       reconcileMaxAgeDays: deps.config.reconcileMaxAgeDays,
-      followUpChecksPerUpload: deps.config.followUpScheduleSeconds.length,
+      // With a club feed, a run's checks cost no call of their own: follow-ups want what they spent.
+      followUpChecksPerUpload: deps.config.clubId ? 0 : deps.config.followUpScheduleSeconds.length,
       ...opts.gate,
     }),
   };
@@ -185,6 +190,11 @@ function athleteApi(layer: StravaLayer, athleteId: number, priority: Priority, o
           query: { before: p.before, after: p.after, page: p.page, per_page: p.perPage },
         },
         z.array(stravaActivitySchema),
+      ),
+    listClubActivities: (clubId, p) =>
+      call(
+        { endpoint: "GET /clubs/:id/activities", path: `/clubs/${clubId}/activities`, query: { page: p.page, per_page: p.perPage } },
+        z.array(clubActivitySchema),
       ),
   };
 }

@@ -22,6 +22,15 @@ export const stravaActivitySchema = z.object({
 });
 export type StravaActivity = z.infer<typeof stravaActivitySchema>;
 
+/**
+ * An entry of a club's activity feed (GET /clubs/{id}/activities): no id and no dates, the
+ * athlete by first name and last initial only. Enough to tell which of our pending runs it is.
+ */
+export const clubActivitySchema = stravaActivitySchema
+  .pick({ sport_type: true, type: true, workout_type: true, distance: true, moving_time: true, elapsed_time: true })
+  .extend({ athlete: z.object({ firstname: z.string().nullable().optional(), lastname: z.string().nullable().optional() }) });
+export type ClubActivity = z.infer<typeof clubActivitySchema>;
+
 export const stravaAthleteSchema = z.object({
   id: z.number().int(),
   firstname: z.string().nullable().optional(),

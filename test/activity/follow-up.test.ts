@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FOLLOW_UP_TASK, scheduleFollowUps } from "../../src/activity/follow-up.js";
+import { scheduleFollowUps } from "../../src/activity/follow-up.js";
+import { FOLLOW_UP_TASK } from "../../src/activity/follow-up-jobs.js";
 import { followUpSchedule, learnedSchedule, MIN_MARK_SAMPLES } from "../../src/activity/follow-up-schedule.js";
+import { activityDetailJson } from "../../src/simulator/serialize.js";
+import type { SimActivity } from "../../src/simulator/store.js";
+import { stravaActivitySchema } from "../../src/strava/types.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { visibleRaceIds } from "../support/races.js";
 import { waitForRun } from "../support/sync-runs.js";
 import { waitFor } from "../support/wait.js";
 
 const LIST = "GET /athlete/activities";
+
+/** The simulated activity as activity-sync would have fetched it. */
+const asFetched = (a: SimActivity) => stravaActivitySchema.parse(activityDetailJson(a));
 
 describe("follow-up checks of new runs", () => {
   let h: Harness;
@@ -25,7 +32,7 @@ describe("follow-up checks of new runs", () => {
   /** Uploads a run (not a race) and records its checks as activity-sync does. */
   async function uploadRun(athleteId: number, uploadedAt = new Date()) {
     const run = h.sim.createActivity(athleteId, { sport_type: "Run", workout_type: 0 });
-    await scheduleFollowUps(h.ctx, h.verbDb, { athleteId, activityId: run.id, createdAt: uploadedAt, startDate: new Date(run.start_date) });
+    await scheduleFollowUps(h.ctx, h.verbDb, asFetched(run), uploadedAt);
     return run;
   }
 
@@ -95,7 +102,7 @@ describe("follow-up checks of new runs", () => {
   it("recording the same upload twice does not double the checks", async () => {
     const athleteId = await connected();
     const run = await uploadRun(athleteId);
-    await scheduleFollowUps(h.ctx, h.verbDb, { athleteId, activityId: run.id, createdAt: new Date(), startDate: new Date(run.start_date) });
+    await scheduleFollowUps(h.ctx, h.verbDb, asFetched(run));
     expect(await pendingChecks(athleteId)).toBe(1);
     expect(await checkJobs()).toBe(1);
   });

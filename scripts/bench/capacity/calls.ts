@@ -4,7 +4,7 @@
  * other list calls with `after` are follow-ups (one list call answers an athlete's pending checks),
  * and backfills walk back with `before`; the first fetches of an activity
  * whose create webhook arrived are webhook fetches, later fetches of it are follow-ups (the week
- * has no other events that fetch an activity). Token refreshes and push-subscription calls do not
+ * has no other events that fetch an activity), and reads of the club's feed are follow-ups. Token refreshes and push-subscription calls do not
  * count against Strava's limits and are left out.
  */
 import type { RequestRecord } from "../../../src/simulator/index.js";
@@ -32,6 +32,7 @@ function kindOf(r: RequestRecord, webhookDelivered: Set<number>, fetched: Set<nu
     const reconciling = (syncs.get(r.athleteId ?? -1) ?? []).some((s) => s.kind === "reconcile" && s.startedAt <= r.at && r.at <= s.finishedAt);
     return reconciling ? "reconcile" : "follow-up";
   }
+  if (r.endpoint === "GET /clubs/:id/activities") return "follow-up";
   if (r.endpoint !== "GET /activities/:id") return "other";
   const id = Number(r.path.split("/").pop());
   const first = webhookDelivered.has(id) && !fetched.has(id);

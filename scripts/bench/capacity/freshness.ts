@@ -10,6 +10,8 @@
  * at most a few simulated minutes).
  */
 import { percentile } from "../lib/stats.js";
+import type { RequestRecord } from "../../../src/simulator/index.js";
+import type { CallKind } from "./calls.js";
 import { DAY, type SimClock } from "./clock.js";
 
 export interface Upload {
@@ -124,4 +126,27 @@ function overlap(spans: Array<[number, number]>, from: number, to: number): numb
     reach = b;
   }
   return total;
+}
+
+/**
+ * The slowest late-marked races past `limitSeconds`, each with the list calls its athlete got
+ * between the upload and the race showing (simulated hours after the upload): what the follow-ups
+ * and reconciles did, or did not do, for it.
+ */
+export function explainSlowLateRaces(
+  clock: SimClock, uploads: Upload[], seen: Observed, calls: Array<{ record: RequestRecord; kind: CallKind }>, limitSeconds: number,
+): string[] {
+  const hoursAfter = (u: Upload, ms: number) => `${(clock.scale(ms - u.uploadedAt) / 3600).toFixed(1)} h`;
+  return uploads
+    .filter((u) => u.late && u.markedAt !== undefined)
+    .map((u) => ({ u, visible: seen.visibleAt.get(u.activityId) ?? Infinity }))
+    .filter(({ u, visible }) => clock.scale(visible - u.markedAt!) > limitSeconds)
+    .sort((a, b) => b.visible - b.u.markedAt! - (a.visible - a.u.markedAt!))
+    .slice(0, 8)
+    .map(({ u, visible }) => {
+      const lists = calls.filter(({ record }) => record.athleteId === u.athleteId && record.endpoint === "GET /athlete/activities" && record.at > u.uploadedAt && record.at <= visible);
+      const listed = lists.map(({ record, kind }) => `${hoursAfter(u, record.at)} ${kind}${record.status === 200 ? "" : ` (${record.status})`}`).join(", ");
+      const day = clock.simSeconds(u.uploadedAt) / DAY;
+      return `activity ${u.activityId} (athlete ${u.athleteId}), uploaded day ${Math.floor(day)} at ${((day % 1) * 24).toFixed(1)} h UTC: marked ${hoursAfter(u, u.markedAt!)} after upload, shown ${visible === Infinity ? "never" : hoursAfter(u, visible)}; list calls: ${listed || "none"}`;
+    });
 }

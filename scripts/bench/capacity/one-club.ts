@@ -12,9 +12,9 @@ import type { RequestRecord } from "../../../src/simulator/index.js";
 import { benchDatabase } from "../lib/postgres.js";
 import { cleanupScope, onCleanup } from "../lib/cleanup.js";
 import { classifyCalls, tally, type CallTally } from "./calls.js";
-import { DAY, formatSim, SimClock, type Compression } from "./clock.js";
+import { DAY, formatSim, HOUR, SimClock, type Compression } from "./clock.js";
 import { playWeek } from "./drive.js";
-import { freshness, type Freshness } from "./freshness.js";
+import { explainSlowLateRaces, freshness, type Freshness } from "./freshness.js";
 import { dropJobWaits, noteJobWaits, readObserved } from "./observe.js";
 import { startCompressedStack, type CompressedStack } from "./stack.js";
 import { planWeek } from "./week.js";
@@ -26,6 +26,8 @@ export interface ClubOptions {
   drainDays: number;
   seed: number;
   workers: number;
+  /** STRAVA_CLUB_ID set to the simulator's club. */
+  clubFeed: boolean;
 }
 
 export interface ClubResult {
@@ -51,7 +53,7 @@ export async function runClub(o: ClubOptions, say: (line: string) => void): Prom
   const release = cleanupScope();
   const pg = await benchDatabase();
   onCleanup(() => pg.stop());
-  const stack = await startCompressedStack(pg.url, o.compression, o.seed, o.workers);
+  const stack = await startCompressedStack(pg.url, o.compression, o.seed, o.workers, o.clubFeed);
   const requests: RequestRecord[] = [];
   stack.sim.onRequest((r) => requests.push(r));
 
@@ -79,6 +81,7 @@ export async function runClub(o: ClubOptions, say: (line: string) => void): Prom
   const observed = await readObserved(stack.sql);
   const calls = classifyCalls(requests, delivered, observed.syncs);
   say(await workSummary(stack));
+  for (const line of explainSlowLateRaces(clock, played.uploads, observed, calls, 2 * HOUR)) say(`late-marked race over 2 h: ${line}`);
   await keepLogs(stack, o.athletes);
   await dropJobWaits(stack.sql);
   await release(); // the service, the simulator, then the database

@@ -31,7 +31,7 @@ export interface CompressedStack {
   plannerTickSeconds: number;
 }
 
-export async function startCompressedStack(databaseUrl: string, c: Compression, seed: number, workerCount: number): Promise<CompressedStack> {
+export async function startCompressedStack(databaseUrl: string, c: Compression, seed: number, workerCount: number, clubFeed: boolean): Promise<CompressedStack> {
   const defaults = loadConfig({});
   const sim = createSimulator({ seed, windowSeconds: c.windowMs / 1000, daySeconds: c.dayMs / 1000, webhookRetryDelayMs: Math.round((WEBHOOK_RETRY_S * 1000) / c.factor) });
   const server = await sim.listen(0);
@@ -45,6 +45,7 @@ export async function startCompressedStack(databaseUrl: string, c: Compression, 
     FOLLOW_UP_SCHEDULE: compressedSchedule(c, defaults.followUpScheduleSeconds),
     ACTIVITY_SYNC_DEBOUNCE_MS: String(Math.round(defaults.activitySyncDebounceMs / c.factor)),
     LOG_LEVEL: "warn",
+    ...(clubFeed && { STRAVA_CLUB_ID: String(sim.clubId) }),
   };
   const web = await startProcess("web", env);
   onCleanup(() => stopProcess(web));
