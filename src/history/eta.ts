@@ -17,8 +17,8 @@ export async function secondsToFinish(
   const secondsPerPage = Math.max(0.05, (now - run.startedAt.getTime()) / 1000 / Math.max(1, run.pagesDone));
   const shortShare = Math.floor(shortRead.limit * (1 - input.reserveShare));
   const forced = run.priority === "forced";
-  const spent = figures.today.follow_up + figures.today.reconcile + figures.today.backfill + figures.today.cache;
-  const lineRoom = forced ? plan.caps.forced - input.dailyUsed : plan.caps.background - spent;
+  const others = figures.today.reconcile + figures.today.backfill + figures.today.cache;
+  const lineRoom = forced ? plan.caps.forced - input.dailyUsed : Math.min(plan.caps.background - others - figures.today.follow_up, plan.caps.others - others);
   const roomNow = Math.max(0, Math.min(lineRoom, shortShare - shortRead.used));
   if (pagesLeft <= roomNow) return Math.ceil(pagesLeft * secondsPerPage);
   const perWindow = Math.max(1, forced ? shortShare : Math.min(shortShare, Math.floor(plan.background / input.windowsPerDay)));

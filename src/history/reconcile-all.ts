@@ -57,8 +57,9 @@ export function reconcileIntervalDays(plan: DayPlan, input: { athletes: number; 
 /** Reconciles this window can still take (at least one: the pass always moves). */
 function reconcileRoom(view: PlanView): number {
   const spent = view.figures.today;
-  const nonWebhook = spent.follow_up + spent.reconcile + spent.backfill + spent.cache;
-  return Math.max(1, Math.floor((view.plan.caps.background - nonWebhook) / CALLS_PER_RECONCILE));
+  const others = spent.reconcile + spent.backfill + spent.cache;
+  const room = Math.min(view.plan.caps.background - others - spent.follow_up, view.plan.caps.others - others);
+  return Math.max(1, Math.floor(room / CALLS_PER_RECONCILE));
 }
 
 /**

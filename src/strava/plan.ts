@@ -69,11 +69,12 @@ export interface DayPlan {
    * Cumulative calls that may be spent today by the end of this window, so the day's budget
    * lasts the day: all non-webhook work (`line`), and with follow-ups ahead of it by their burst
    * allowance (`followUpLine`), follow-ups alone (leaving reconciles their floor, also with the
-   * allowance), reconciles and backfills (leaving follow-ups their next window), reconciles
+   * allowance), reconciles and backfills (leaving follow-ups their next window, and by
+   * themselves no more than the even share of what follow-ups may want leaves: `others`), reconciles
    * whatever follow-ups want (their floor); and the day's total admin-forced work may reach
    * (everything but the webhook reserve).
    */
-  caps: { line: number; followUpLine: number; followUp: number; background: number; reconcileFloor: number; forced: number };
+  caps: { line: number; followUpLine: number; followUp: number; background: number; others: number; reconcileFloor: number; forced: number };
 }
 
 const WEBHOOK_KINDS: UsageKind[] = ["webhook", "confirmation"];
@@ -109,6 +110,7 @@ export function planDay(input: PlanInput): DayPlan {
       followUpLine: ahead(background),
       followUp: ahead(background - reconcileFloor),
       background: Math.max(line(background) - followUpNextWindow, Math.ceil(share * input.windowsPerDay)),
+      others: line(background) - Math.floor(followUpDemand * share),
       reconcileFloor: line(reconcileFloor),
       forced: Math.max(0, input.dailyLimit - webhookReserve),
     },
@@ -129,9 +131,10 @@ function projectDay(input: PlanInput): Usage {
 /**
  * May one more call at this priority be made now? Webhook work: always (Strava's own limits still
  * apply). Admin-forced work: while the day keeps its webhook reserve. Follow-ups: under the line and
- * their own line (which leaves reconciles their floor), both with their burst allowance. Reconciles and backfills: under the line
- * minus what follow-ups need in the next window; reconciles also up to their floor's line, however
- * much follow-ups want (else a busy club's reconciles wait for days).
+ * their own line (which leaves reconciles their floor), both with their burst allowance. Reconciles
+ * and backfills: under the line minus what follow-ups need in the next window, and by themselves
+ * under the even share of what follow-ups may want leaves; reconciles also up to their floor's
+ * line, however much follow-ups want (else a busy club's reconciles wait for days).
  */
 export function admits(plan: DayPlan, priority: Priority, spent: { today: Usage; dailyUsed: number }): boolean {
   if (priority === "webhook" || priority === "confirmation") return true;
@@ -139,7 +142,8 @@ export function admits(plan: DayPlan, priority: Priority, spent: { today: Usage;
   const nonWebhook = sum(spent.today) - sum(spent.today, WEBHOOK_KINDS);
   if (priority === "follow_up") return nonWebhook < plan.caps.followUpLine && spent.today.follow_up < plan.caps.followUp;
   if (priority === "reconcile" && nonWebhook < plan.caps.line && spent.today.reconcile < plan.caps.reconcileFloor) return true;
-  return nonWebhook < plan.caps.background;
+  // What follow-ups do not spend early stays theirs: a club's late-evening checks come when the day is nearly gone.
+  return nonWebhook < plan.caps.background && nonWebhook - spent.today.follow_up < plan.caps.others;
 }
 
 /**

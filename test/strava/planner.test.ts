@@ -157,6 +157,18 @@ describe("the day's plan", () => {
     expect(lastWindow.caps.followUp).toBe(Math.floor(lastWindow.background - lastWindow.reconcileFloor)); // the day still leaves the floor
   });
 
+  it("keeps what follow-ups have not spent yet for them: reconciles and backfills take no more than the line leaves after follow-ups' share", () => {
+    const input = { ...base, athletes: 300, dayShareNow: 0.5, dayShareAtWindowEnd: 0.5, yesterday: { ...emptyUsage(), webhook: 210, follow_up: 500 } };
+    const plan = planDay(input);
+    expect(plan.caps.others).toBe(plan.caps.line - Math.floor(plan.followUpDemand * 0.5));
+    // Follow-ups spent little so far this day (their checks come in the evening): the rest stays theirs.
+    const spent = (backfill: number) => ({ today: { ...emptyUsage(), webhook: 105, follow_up: 50, backfill }, dailyUsed: 0 });
+    expect(50 + plan.caps.others).toBeLessThan(plan.caps.background); // the line alone would admit more
+    expect(admits(plan, "backfill", spent(plan.caps.others - 1))).toBe(true);
+    expect(admits(plan, "backfill", spent(plan.caps.others))).toBe(false);
+    expect(admits(plan, "follow_up", spent(plan.caps.others))).toBe(true);
+  });
+
   it("serves 600 athletes at Strava's default 1,000 reads a day with follow-ups at one list call per athlete-day or less", () => {
     // Yesterday: 0.7 webhook fetches and 0.8 follow-up list calls per athlete.
     const yesterday = { ...emptyUsage(), webhook: 420, follow_up: 480 };
