@@ -29,14 +29,18 @@ const pendingKey = (p: ClubPending) => runKey(p.firstname, p.lastname, p.shape.d
  * read of the club's feed (STRAVA_CLUB_ID; a page or two), read with the token of the athlete who
  * uploaded last. A run the feed shows marked as a race is fetched with its owner's token and
  * applied; one the feed shows until its schedule's last check leaves the schedule; one it does not
- * show twice (not a member, made private) goes back to its athlete's own checks.
+ * show twice (not a member, made private), and the runs of athletes who are not active (blocked,
+ * needing to reconnect), go back to their athletes' own checks.
  */
 export function clubFeedTask(ctx: AppContext): Task {
   return async (_raw, helpers) => {
     const schedule = await followUpSchedule(ctx.config, ctx.db);
-    const pending = await clubPending(ctx.db);
-    if (pending.length === 0) return;
-    if (ctx.config.clubId === undefined) return backToOwnChecks(ctx, pending); // the feed was switched off
+    const all = await clubPending(ctx.db);
+    // The feed was switched off, or the athlete cannot be asked now: their own checks handle what is left.
+    const own = ctx.config.clubId === undefined ? all : all.filter((p) => p.owner !== "active");
+    await backToOwnChecks(ctx, own);
+    const pending = all.filter((p) => !own.includes(p));
+    if (pending.length === 0 || ctx.config.clubId === undefined) return;
     const reader = pending.reduce((a, b) => (b.uploadedAt > a.uploadedAt ? b : a)).athleteId;
     let feed: ClubActivity[];
     try {

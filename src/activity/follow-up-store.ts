@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, min, sql } from "drizzle-orm";
+import { ownerStateOf, type OwnerState } from "../db/athlete-state.js";
 import type { Db } from "../db/client.js";
 import { athletes, followUps, raceMarkDelays } from "../db/schema.js";
 
@@ -88,6 +89,7 @@ export interface ClubPending {
   lastname: string;
   shape: RunShape;
   misses: number;
+  owner: OwnerState;
 }
 
 export async function clubPending(db: Db): Promise<ClubPending[]> {
@@ -96,11 +98,16 @@ export async function clubPending(db: Db): Promise<ClubPending[]> {
       activityId: followUps.activity_id, athleteId: followUps.athlete_id, uploadedAt: followUps.uploaded_at,
       firstname: athletes.firstname, lastname: athletes.lastname, distance: followUps.distance,
       movingTime: followUps.moving_time, elapsedTime: followUps.elapsed_time, misses: followUps.club_misses,
+      status: athletes.status, is_blocked: athletes.is_blocked,
     })
     .from(followUps)
     .innerJoin(athletes, eq(athletes.strava_id, followUps.athlete_id))
     .where(eq(followUps.via_club, true));
-  return rows.map(({ distance, movingTime, elapsedTime, ...r }) => ({ ...r, shape: { distance: distance ?? 0, movingTime: movingTime ?? 0, elapsedTime: elapsedTime ?? 0 } }));
+  return rows.map(({ distance, movingTime, elapsedTime, status, is_blocked, ...r }) => ({
+    ...r,
+    shape: { distance: distance ?? 0, movingTime: movingTime ?? 0, elapsedTime: elapsedTime ?? 0 },
+    owner: ownerStateOf({ status, is_blocked }),
+  }));
 }
 
 /** After a read of the feed: runs it showed start counting misses afresh, runs it did not count one more. */

@@ -86,6 +86,19 @@ describe("follow-up checks through the club's feed (STRAVA_CLUB_ID)", () => {
     expect(await visibleRaceIds(h.sql, outsider)).toContain(run.id);
   });
 
+  it("never reads the feed with a blocked athlete's token: their runs go back to their own checks, which drop them", async () => {
+    const member = await connected();
+    const blocked = await connected();
+    await uploadRun(member);
+    await uploadRun(blocked); // uploaded last, but blocked: the member reads the feed
+    await h.sql`update athletes set is_blocked = true where strava_id = ${blocked}`;
+    const readers: Array<number | null> = [];
+    h.sim.onRequest((r) => r.endpoint === FEED && readers.push(r.athleteId));
+    await settled();
+    expect(readers.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(readers)).toEqual(new Set([member]));
+  });
+
   it("a run shown to followers only is checked by its athlete's own list calls from the start", async () => {
     const athleteId = await connected();
     const run = await uploadRun(athleteId, "followers_only");
