@@ -90,7 +90,9 @@ export function planDay(input: PlanInput): DayPlan {
   const projected = projectDay(input);
   const webhookDay = Math.max(Math.ceil(input.dailyLimit * input.reserveShare), sum(projected, WEBHOOK_KINDS));
   const webhookReserve = Math.max(0, webhookDay - sum(input.today, WEBHOOK_KINDS));
-  const background = Math.max(0, input.dailyLimit - webhookDay);
+  // The gate stops non-webhook work at the limit less its reserve, webhook calls counted: the line
+  // ends there, or it promises calls the day's last hours cannot have.
+  const background = Math.max(0, input.dailyLimit - Math.ceil(input.dailyLimit * input.reserveShare) - sum(projected, WEBHOOK_KINDS));
   const reconcileFloor = Math.min(background / 2, (input.athletes * CALLS_PER_RECONCILE) / reconcileTargetDays(input.reconcileMaxAgeDays));
   const share = input.dayShareAtWindowEnd;
   const followUpDemand = Math.max(0, Math.min(background - reconcileFloor, Math.max(projected.follow_up, projected.webhook * input.followUpChecksPerUpload)));

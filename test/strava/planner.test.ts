@@ -104,15 +104,15 @@ describe("the day's plan", () => {
     const plan = planDay({ ...base, today: { ...emptyUsage(), webhook: 200 }, yesterday: { ...emptyUsage(), webhook: 420 } });
     expect(plan.projected.webhook).toBe(410); // 200 spent + half of yesterday's 420
     expect(plan.webhookReserve).toBe(210);
-    expect(plan.background).toBe(590);
+    expect(plan.background).toBe(540); // the 950 the gate lets non-webhook work reach, less webhook work's 410
   });
 
   it("keeps the follow-ups the day's new runs may want ahead of reconciles beyond their floor", () => {
     // 300 athletes uploading 210 runs a day, each run checked 4 times: more than the day leaves.
     const input = { ...base, athletes: 300, dayShareNow: 0, dayShareAtWindowEnd: 1 / 96, yesterday: { ...emptyUsage(), webhook: 210, follow_up: 100 } };
     const plan = planDay(input);
-    expect(plan.background).toBe(790);
-    expect(plan.followUpDemand).toBeCloseTo(790 - (300 * 1.2) / 5.95, 5); // all but the reconciles' floor
+    expect(plan.background).toBe(740);
+    expect(plan.followUpDemand).toBeCloseTo(740 - (300 * 1.2) / 5.95, 5); // all but the reconciles' floor
     // This window's share of what follow-ups may spend, and an eighth of their day ahead of it for
     // a peak's checks, kept from reconciles and backfills, which still move.
     expect(plan.caps.followUp).toBe(7 + Math.ceil(plan.followUpDemand / 8));
