@@ -53,6 +53,39 @@ describe("the race board after a dropped stream", BROWSER_FLOW, () => {
     await page.context().close();
   });
 
+  it("keeps a race streamed while the page was fetched again, when that page was read before it", async () => {
+    const athleteId = await env.stack.connect({ history: 0 });
+    const { page } = await env.newPage();
+    let streamRequested = false;
+    page.on("request", (req) => void (streamRequested ||= req.url().endsWith("/api/stream")));
+    let refetchRead!: () => void;
+    const read = new Promise<void>((resolve) => (refetchRead = resolve));
+    let releaseRefetch!: () => void;
+    const released = new Promise<void>((resolve) => (releaseRefetch = resolve));
+    let held = false;
+    await page.route("**/api/races?*", async (route) => {
+      // The board's list (50 a page; the charts load 200) fetches its first page again once the stream listens.
+      if (held || !streamRequested || !route.request().url().includes("limit=50")) return route.continue();
+      held = true;
+      const stale = await route.fetch(); // read now, answered later
+      refetchRead();
+      await released;
+      await route.fulfill({ response: stale });
+    });
+    await page.goto("/");
+    await read;
+
+    const race = env.stack.sim.createActivity(athleteId, { workout_type: 1, sport_type: "Run", name: "Streamed meanwhile" });
+    await page.waitForSelector(row(race.id), { timeout: 15_000 }); // from the stream
+    const answered = page.waitForResponse((res) => res.url().includes("/api/races?") && res.url().includes("limit=50"));
+    releaseRefetch();
+    await answered;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+
+    expect(await page.isVisible(row(race.id))).toBe(true);
+    await page.context().close();
+  });
+
   it("reconnects by itself after a proxy answered 502, says so meanwhile, and catches up", async () => {
     const athleteId = await env.stack.connect({ history: 0 });
     const { page, consoleErrors } = await env.newPage({ baseURL: proxy.url });

@@ -36,6 +36,10 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
   const [error, setError] = createSignal<ApiError | null>(null);
   const [fresh, setFresh] = createSignal<ReadonlySet<number>>(new Set());
   let generation = 0;
+  // Stream changes that arrive while a first page loads: that page may have been read before they
+  // committed, so they are replayed over it (else a race streamed meanwhile vanishes with the page).
+  let pageInFlight = false;
+  let arrivedMeanwhile: Array<(list: Race[]) => Race[]> = [];
 
   const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, "UNKNOWN", String(e)));
 
@@ -51,11 +55,13 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
     const f = filters();
     if (!quiet) setLoading(true);
     setError(null);
+    pageInFlight = true;
+    arrivedMeanwhile = [];
     try {
       const page = await fetchPage(f, null);
       if (gen !== generation) return;
-      setRaces(page.races);
       setCursor(page.next);
+      setRaces(arrivedMeanwhile.reduce((list, change) => change(list), page.races));
       goLive();
     } catch (e) {
       if (gen !== generation) return;
@@ -63,8 +69,17 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
       setCursor(null);
       setError(asApiError(e));
     } finally {
-      if (gen === generation) setLoading(false);
+      if (gen === generation) {
+        setLoading(false);
+        pageInFlight = false;
+        arrivedMeanwhile = [];
+      }
     }
+  }
+
+  function applyLive(change: (list: Race[]) => Race[]) {
+    if (pageInFlight) arrivedMeanwhile.push(change);
+    if (!loading() && !error()) setRaces(change);
   }
 
   async function loadMore() {
@@ -107,12 +122,10 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
     if (unsubscribers.length > 0) return;
     unsubscribers.push(
       subscribe("race.upserted", (race) => {
-        if (loading() || error()) return;
-        const after = upsertRace(races(), race, filters(), cursor() === null);
-        setRaces(after);
-        if (after.some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
+        applyLive((list) => upsertRace(list, race, filters(), cursor() === null));
+        if (races().some((r) => r.strava_activity_id === race.strava_activity_id)) flash(race.strava_activity_id);
       }),
-      subscribe("race.removed", (ev) => setRaces((list) => removeRace(list, Number(ev.strava_activity_id)))),
+      subscribe("race.removed", (ev) => applyLive((list) => removeRace(list, Number(ev.strava_activity_id)))),
       onLive(() => void loadFirst(true)),
     );
   }
