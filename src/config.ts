@@ -70,7 +70,9 @@ export const envSchema = z.object({
   SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   TOKEN_ENCRYPTION_KEY: optionalString.pipe(encryptionKey.optional()),
   TOKEN_ENCRYPTION_KEY_PREVIOUS: optionalString.pipe(encryptionKey.optional()),
-  STRAVA_TOKEN_REFRESH_MARGIN_S: positiveInt(300),
+  // Strava answers a refresh with the same access token while it has more than an hour left: a
+  // margin of an hour or more would refresh before every call.
+  STRAVA_TOKEN_REFRESH_MARGIN_S: z.coerce.number().int().positive().max(3599, "must be under an hour (Strava returns the same access token while more than an hour is left)").default(300),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   ADMIN_ATHLETE_IDS: idList,
   DASHBOARD_VISIBILITY: z.enum(["members", "self", "public"]).optional(),
