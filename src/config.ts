@@ -10,7 +10,8 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const wholePositive = z.coerce.number().int().positive();
+const positiveInt = (fallback: number) => wholePositive.default(fallback);
 /** Seconds, fractions allowed: benchmarks compress time (a 15-minute window of 0.375 s). */
 const positiveSeconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 
@@ -72,7 +73,7 @@ export const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY_PREVIOUS: optionalString.pipe(encryptionKey.optional()),
   // Strava answers a refresh with the same access token while it has more than an hour left: a
   // margin of an hour or more would refresh before every call.
-  STRAVA_TOKEN_REFRESH_MARGIN_S: z.coerce.number().int().positive().max(3599, "must be under an hour (Strava returns the same access token while more than an hour is left)").default(300),
+  STRAVA_TOKEN_REFRESH_MARGIN_S: wholePositive.max(3599, "must be under an hour (Strava returns the same access token while more than an hour is left)").default(300),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   ADMIN_ATHLETE_IDS: idList,
   DASHBOARD_VISIBILITY: z.enum(["members", "self", "public"]).optional(),

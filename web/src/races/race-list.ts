@@ -7,6 +7,8 @@ import type { Race } from "../types.js";
 import { appendPage, matchesFilters, removeRace, toQuery, upsertRace, type RaceFilters } from "./filters.js";
 
 const PAGE_SIZE = 50;
+/** One change the stream brings to a list of races. */
+type RaceChange = (list: Race[]) => Race[];
 const HIGHLIGHT_MS = 2500;
 
 export interface RaceList {
@@ -36,10 +38,10 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
   const [error, setError] = createSignal<ApiError | null>(null);
   const [fresh, setFresh] = createSignal<ReadonlySet<number>>(new Set());
   let generation = 0;
-  // Stream changes that arrive while a first page loads: that page may have been read before they
-  // committed, so they are replayed over it (else a race streamed meanwhile vanishes with the page).
-  let pageInFlight = false;
-  let arrivedMeanwhile: Array<(list: Race[]) => Race[]> = [];
+  // Stream changes that arrive while a first page loads (null when none loads): that page may have
+  // been read before they committed, so they are replayed over it (else a race streamed meanwhile
+  // vanishes with the page).
+  let arrivedMeanwhile: RaceChange[] | null = null;
 
   const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, "UNKNOWN", String(e)));
 
@@ -55,13 +57,13 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
     const f = filters();
     if (!quiet) setLoading(true);
     setError(null);
-    pageInFlight = true;
-    arrivedMeanwhile = [];
+    const changes: RaceChange[] = [];
+    arrivedMeanwhile = changes;
     try {
       const page = await fetchPage(f, null);
       if (gen !== generation) return;
       setCursor(page.next);
-      setRaces(arrivedMeanwhile.reduce((list, change) => change(list), page.races));
+      setRaces(changes.reduce((list, change) => change(list), page.races));
       goLive();
     } catch (e) {
       if (gen !== generation) return;
@@ -71,14 +73,13 @@ export function createRaceList(filters: () => RaceFilters, pageSize = PAGE_SIZE)
     } finally {
       if (gen === generation) {
         setLoading(false);
-        pageInFlight = false;
-        arrivedMeanwhile = [];
+        arrivedMeanwhile = null;
       }
     }
   }
 
-  function applyLive(change: (list: Race[]) => Race[]) {
-    if (pageInFlight) arrivedMeanwhile.push(change);
+  function applyLive(change: RaceChange) {
+    arrivedMeanwhile?.push(change);
     if (!loading() && !error()) setRaces(change);
   }
 
